@@ -1,0 +1,9 @@
+import type { ContractProcessor } from '@nightshift/jobs';
+import { UnrecoverableError } from 'bullmq';
+
+/** Filled in by the worker's own issue; until then every job fails without retry, saying why. */
+export function createProcessor(): ContractProcessor<'email'> {
+  return async () => {
+    throw new UnrecoverableError('the email processor is not implemented yet');
+  };
+}

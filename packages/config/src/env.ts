@@ -1,0 +1,39 @@
+import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
+import { redisEnvShape } from '@nightshift/jobs';
+import { z } from 'zod';
+
+/** Reads "true"/"false"/"1"/"0" the way people write them in .env files. */
+export const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1');
+
+export const portFromEnv = z.coerce.number().int().min(0).max(65_535);
+
+/** What every app reads: where Redis is, how keys are namespaced, where files live, how loudly to log. */
+export const commonEnvShape = {
+  ...redisEnvShape,
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Shared by the API and the workers; a relative path is taken from the working directory. */
+  STORAGE_DIR: z
+    .string()
+    .min(1)
+    .default(resolve(tmpdir(), 'nightshift', 'storage'))
+    .transform((dir) => resolve(dir)),
+};
+
+/** What every worker reads on top of the common settings. */
+export const workerEnvShape = {
+  ...commonEnvShape,
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).optional(),
+  /** 0 picks a free port (tests); production sets a fixed one for the scraper. */
+  METRICS_PORT: portFromEnv.default(9_100),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+};
+
+export const commonEnvSchema = z.object(commonEnvShape);
+export const workerEnvSchema = z.object(workerEnvShape);
+export type CommonEnv = z.output<typeof commonEnvSchema>;
+export type WorkerEnv = z.output<typeof workerEnvSchema>;

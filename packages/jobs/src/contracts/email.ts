@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { boundedText, httpUrl } from './fields.js';
+
+/**
+ * Each template's `data` has its own schema, so a producer cannot queue an email
+ * that its template cannot render. Templates that need nothing accept `{}`.
+ */
+export const emailTemplateData = {
+  welcome: z.strictObject({
+    name: boundedText(200),
+    activationUrl: httpUrl,
+  }),
+  'reset-password': z.strictObject({
+    resetUrl: httpUrl,
+    expiresInMinutes: z.int().min(1).max(10_080).optional(),
+  }),
+  invoice: z.strictObject({
+    invoiceNumber: boundedText(64),
+    amountCents: z.int().min(0).max(1_000_000_000_00),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'),
+    dueDate: z.iso.date().optional(),
+    invoiceUrl: httpUrl.optional(),
+  }),
+  'trial-expiry': z.strictObject({
+    name: boundedText(200).optional(),
+    daysLeft: z.int().min(0).max(365).optional(),
+    upgradeUrl: httpUrl.optional(),
+  }),
+  'weekly-digest': z.strictObject({
+    name: boundedText(200).optional(),
+    items: z
+      .array(z.strictObject({ title: boundedText(300), url: httpUrl }))
+      .max(50)
+      .optional(),
+  }),
+  'report-ready': z.strictObject({
+    reportTitle: boundedText(300),
+    downloadUrl: httpUrl,
+  }),
+} as const;
+
+export type EmailTemplate = keyof typeof emailTemplateData;
+export const emailTemplates = Object.keys(emailTemplateData) as [EmailTemplate, ...EmailTemplate[]];
+
+const emailAddress = z.email().max(254);
+
+const emailFor = <T extends EmailTemplate>(template: T) =>
+  z.strictObject({
+    to: emailAddress,
+    /** Optional: each template has a default subject. */
+    subject: boundedText(200).optional(),
+    template: z.literal(template),
+    data: emailTemplateData[template],
+  });
+
+export const emailJobSchema = z.discriminatedUnion('template', [
+  emailFor('welcome'),
+  emailFor('reset-password'),
+  emailFor('invoice'),
+  emailFor('trial-expiry'),
+  emailFor('weekly-digest'),
+  emailFor('report-ready'),
+]);
+export type EmailJob = z.infer<typeof emailJobSchema>;
+
+export const emailResultSchema = z.strictObject({
+  /** The provider's message id, or the outbox path in development. */
+  id: z.string(),
+  sentAt: z.iso.datetime(),
+});
+export type EmailResult = z.infer<typeof emailResultSchema>;

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { resourceId } from './fields.js';
+
+/** sharp refuses anything wider or taller than this for most encoders; we stop earlier. */
+const pixels = z.int().min(1).max(16_384);
+
+export const resizeFits = ['cover', 'contain', 'fill', 'inside', 'outside'] as const;
+export const outputFormats = ['jpeg', 'png', 'webp', 'avif'] as const;
+export const MAX_OPERATIONS = 20;
+
+const resize = z.strictObject({
+  type: z.literal('resize'),
+  params: z
+    .strictObject({
+      width: pixels.optional(),
+      height: pixels.optional(),
+      fit: z.enum(resizeFits),
+      withoutEnlargement: z.boolean().optional(),
+    })
+    .refine((params) => params.width !== undefined || params.height !== undefined, {
+      message: 'resize needs a width, a height or both',
+      path: ['width'],
+    }),
+});
+
+const crop = z.strictObject({
+  type: z.literal('crop'),
+  params: z.strictObject({
+    left: z.int().min(0).max(16_383),
+    top: z.int().min(0).max(16_383),
+    width: pixels,
+    height: pixels,
+  }),
+});
+
+const convert = z.strictObject({
+  type: z.literal('convert'),
+  params: z.strictObject({
+    format: z.enum(outputFormats),
+    quality: z.int().min(1).max(100).optional(),
+  }),
+});
+
+export const imageOperationSchema = z.discriminatedUnion('type', [resize, crop, convert]);
+export type ImageOperation = z.infer<typeof imageOperationSchema>;
+
+export const imageProcessingJobSchema = z.strictObject({
+  imageId: resourceId,
+  operations: z.array(imageOperationSchema).min(1).max(MAX_OPERATIONS),
+});
+export type ImageProcessingJob = z.infer<typeof imageProcessingJobSchema>;
+
+export const imageProcessingResultSchema = z.strictObject({
+  fileId: z.string(),
+  format: z.enum(outputFormats),
+  width: z.int().positive(),
+  height: z.int().positive(),
+  bytes: z.int().nonnegative(),
+});
+export type ImageProcessingResult = z.infer<typeof imageProcessingResultSchema>;

@@ -1,0 +1,75 @@
+import {
+  type BulkJobOptions,
+  type Job,
+  type JobSchedulerTemplateOptions,
+  type JobsOptions,
+  Queue,
+  type QueueOptions,
+  type RepeatOptions,
+} from 'bullmq';
+import type { JobData, JobResult, QueueName } from './contracts/index.js';
+import { type RedisTarget, resolveRedisTarget, withDefaultJobOptions } from './queue-options.js';
+import { parseJobData } from './validate.js';
+
+export interface CreateQueueOptions extends Omit<QueueOptions, 'connection' | 'prefix'>, RedisTarget {}
+
+export interface JobSchedulerTemplate<Q extends QueueName> {
+  name?: string;
+  data: JobData[Q];
+  opts?: JobSchedulerTemplateOptions;
+}
+
+/**
+ * A BullMQ queue bound to one contract: `add`, `addBulk` and `upsertJobScheduler` accept only
+ * that queue's payload type and validate it at run time before anything is written to Redis.
+ */
+export class ContractQueue<Q extends QueueName> extends Queue<
+  JobData[Q],
+  JobResult[Q],
+  string,
+  JobData[Q],
+  JobResult[Q],
+  string
+> {
+  constructor(
+    readonly contract: Q,
+    options: CreateQueueOptions = {},
+  ) {
+    const { connection, redisUrl, prefix, defaultJobOptions, ...rest } = options;
+    super(contract, {
+      ...rest,
+      ...resolveRedisTarget('producer', { connection, redisUrl, prefix }),
+      defaultJobOptions: withDefaultJobOptions(defaultJobOptions),
+    });
+  }
+
+  override add(name: string, data: JobData[Q], opts?: JobsOptions): Promise<Job<JobData[Q], JobResult[Q], string>> {
+    return super.add(name, parseJobData(this.contract, data), opts);
+  }
+
+  /** All jobs are validated before any is added, so a bad one leaves nothing half-written. */
+  override addBulk(
+    jobs: { name: string; data: JobData[Q]; opts?: BulkJobOptions }[],
+  ): Promise<Job<JobData[Q], JobResult[Q], string>[]> {
+    const checked = jobs.map((job) => ({ ...job, data: parseJobData(this.contract, job.data) }));
+    return super.addBulk(checked);
+  }
+
+  /** BullMQ 6's replacement for the `repeat` option: one scheduler per id, upserted atomically. */
+  override upsertJobScheduler(
+    jobSchedulerId: string,
+    repeatOpts: Omit<RepeatOptions, 'key'>,
+    jobTemplate: JobSchedulerTemplate<Q>,
+  ): Promise<Job<JobData[Q], JobResult[Q], string>> {
+    const template = { ...jobTemplate, data: parseJobData(this.contract, jobTemplate.data) };
+    return super.upsertJobScheduler(jobSchedulerId, repeatOpts, template);
+  }
+}
+
+/**
+ * `createQueue('email')` connects to `REDIS_URL` (or the given client) with producer rules:
+ * it fails fast instead of buffering commands while Redis is down.
+ */
+export function createQueue<Q extends QueueName>(name: Q, options: CreateQueueOptions = {}): ContractQueue<Q> {
+  return new ContractQueue(name, options);
+}

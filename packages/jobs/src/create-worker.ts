@@ -1,0 +1,48 @@
+import { type Job, type Processor, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
+import { type JobData, type JobResult, jobContracts, type QueueName } from './contracts/index.js';
+import { InvalidJobDataError, toJobDataIssues } from './errors/index.js';
+import { type RedisTarget, resolveRedisTarget } from './queue-options.js';
+
+export type ContractJob<Q extends QueueName> = Job<JobData[Q], JobResult[Q], string>;
+
+/** A processor typed by its queue's contract. `signal` fires when the job is cancelled. */
+export type ContractProcessor<Q extends QueueName> = (
+  job: ContractJob<Q>,
+  token: string | undefined,
+  signal: AbortSignal | undefined,
+) => Promise<JobResult[Q]>;
+
+export interface CreateWorkerOptions extends Omit<WorkerOptions, 'connection' | 'prefix'>, RedisTarget {}
+
+/**
+ * Re-validates each payload on dequeue: a payload that does not satisfy the contract
+ * (written by an old producer, or straight into Redis) fails at once and is never retried.
+ * Exported for sandboxed processors, which run outside `createWorker`.
+ */
+export function validatedProcessor<Q extends QueueName>(
+  queue: Q,
+  processor: ContractProcessor<Q>,
+): Processor<JobData[Q], JobResult[Q], string> {
+  // Declares three parameters on purpose: BullMQ hands an AbortSignal only to processors with length >= 3.
+  return async (job, token, signal) => {
+    const parsed = jobContracts[queue].data.safeParse(job.data);
+    if (!parsed.success) {
+      throw new UnrecoverableError(new InvalidJobDataError(queue, toJobDataIssues(parsed.error)).message);
+    }
+    job.data = parsed.data as JobData[Q];
+    return processor(job, token, signal);
+  };
+}
+
+/** A BullMQ worker for one queue, with worker connection rules (`maxRetriesPerRequest: null`). */
+export function createWorker<Q extends QueueName>(
+  queue: Q,
+  processor: ContractProcessor<Q>,
+  options: CreateWorkerOptions = {},
+): Worker<JobData[Q], JobResult[Q], string> {
+  const { connection, redisUrl, prefix, ...rest } = options;
+  return new Worker<JobData[Q], JobResult[Q], string>(queue, validatedProcessor(queue, processor), {
+    ...rest,
+    ...resolveRedisTarget('worker', { connection, redisUrl, prefix }),
+  });
+}

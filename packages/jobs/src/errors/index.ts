@@ -1,0 +1,1 @@
+export { describeIssues, InvalidJobDataError, type JobDataIssue, toJobDataIssues } from './invalid-job-data-error.js';

@@ -1,0 +1,35 @@
+import type { z } from 'zod';
+
+export interface JobDataIssue {
+  /** Dotted path of the offending field, e.g. `data.activationUrl` or `operations[0].params.width`. */
+  path: string;
+  message: string;
+}
+
+/** A payload that does not satisfy its queue's contract. Thrown before anything reaches Redis. */
+export class InvalidJobDataError extends Error {
+  readonly code = 'INVALID_JOB_DATA';
+  override readonly name = 'InvalidJobDataError';
+
+  constructor(
+    readonly queue: string,
+    readonly issues: JobDataIssue[],
+  ) {
+    super(`invalid ${queue} job data: ${describeIssues(issues)}`);
+  }
+}
+
+export function toJobDataIssues(error: z.ZodError): JobDataIssue[] {
+  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+}
+
+export function describeIssues(issues: JobDataIssue[]): string {
+  return issues.map((issue) => `${issue.path || '(root)'}: ${issue.message}`).join('; ');
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => {
+    if (typeof key === 'number') return `${out}[${key}]`;
+    return out ? `${out}.${String(key)}` : String(key);
+  }, '');
+}

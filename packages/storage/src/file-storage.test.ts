@@ -1,0 +1,61 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileStorage, InvalidStorageKeyError, ObjectNotFoundError } from './index.js';
+
+let root: string;
+let storage: FileStorage;
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'nightshift-storage-'));
+  storage = new FileStorage(root);
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+describe('FileStorage', () => {
+  it('writes, reads, stats and deletes an object', async () => {
+    const stored = await storage.put('files/a.txt', 'hello');
+    expect(stored.bytes).toBe(5);
+    expect((await storage.get('files/a.txt')).toString()).toBe('hello');
+    expect((await storage.stat('files/a.txt'))?.bytes).toBe(5);
+    await storage.delete('files/a.txt');
+    expect(await storage.stat('files/a.txt')).toBeUndefined();
+  });
+
+  it('overwrites in place, leaving no temporary files', async () => {
+    await storage.put('files/a', 'one');
+    await storage.put('files/a', 'two');
+    expect((await storage.get('files/a')).toString()).toBe('two');
+    expect(await readdir(join(root, 'files'))).toEqual(['a']);
+  });
+
+  it('leaves nothing behind when a stream fails half way', async () => {
+    const failing = new Readable({
+      read() {
+        this.push('partial');
+        this.destroy(new Error('client went away'));
+      },
+    });
+    await expect(storage.putStream('images/x', failing)).rejects.toThrow('client went away');
+    expect(await readdir(join(root, 'images'))).toEqual([]);
+  });
+
+  it('streams an object and reports a missing one as not found', async () => {
+    await storage.put('files/b', 'streamed');
+    const chunks: Buffer[] = [];
+    for await (const chunk of await storage.stream('files/b')) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).toString()).toBe('streamed');
+    await expect(storage.stream('files/missing')).rejects.toBeInstanceOf(ObjectNotFoundError);
+    await expect(storage.get('files/missing')).rejects.toBeInstanceOf(ObjectNotFoundError);
+  });
+
+  it.each(['../etc/passwd', '/etc/passwd', 'files/../../x', 'files/.hidden', 'files//a', '', 'a\\b', 'files/a b', 'files/..'])(
+    'refuses the key %j',
+    async (key) => {
+      await expect(storage.put(key, 'x')).rejects.toBeInstanceOf(InvalidStorageKeyError);
+      await expect(storage.get(key)).rejects.toBeInstanceOf(InvalidStorageKeyError);
+    },
+  );
+});

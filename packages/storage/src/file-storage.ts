@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ObjectNotFoundError } from './errors.js';
+import { checkKey } from './keys.js';
+import type { Storage, StoredObject } from './storage.js';
+
+/**
+ * A directory shared by every process. Each write goes to a temporary file in the same
+ * directory and is renamed into place: rename is atomic on one file system, so readers
+ * see the old file or the new one, never a mix, and a crash leaves at most a `.tmp-` file.
+ */
+export class FileStorage implements Storage {
+  constructor(readonly root: string) {}
+
+  async put(key: string, body: Uint8Array | string): Promise<StoredObject> {
+    return this.atomically(key, (tmp) => writeFile(tmp, body));
+  }
+
+  async putStream(key: string, body: Readable): Promise<StoredObject> {
+    return this.atomically(key, (tmp) => pipeline(body, createWriteStream(tmp)));
+  }
+
+  async get(key: string): Promise<Buffer> {
+    try {
+      return await readFile(this.pathOf(key));
+    } catch (error) {
+      throw notFoundOr(error, key);
+    }
+  }
+
+  async stream(key: string): Promise<Readable> {
+    const path = this.pathOf(key);
+    // Open eagerly so a missing file is an ObjectNotFoundError here, not an 'error' event later.
+    const found = await this.stat(key);
+    if (!found) throw new ObjectNotFoundError(key);
+    return createReadStream(path);
+  }
+
+  async stat(key: string): Promise<StoredObject | undefined> {
+    try {
+      const info = await stat(this.pathOf(key));
+      return info.isFile() ? { key, bytes: info.size, modifiedAt: info.mtime } : undefined;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+
+  private pathOf(key: string): string {
+    return join(this.root, ...checkKey(key));
+  }
+
+  private async atomically(key: string, write: (tmp: string) => Promise<void>): Promise<StoredObject> {
+    const path = this.pathOf(key);
+    await mkdir(dirname(path), { recursive: true });
+    const tmp = join(dirname(path), `.tmp-${randomUUID()}`);
+    try {
+      await write(tmp);
+      await rename(tmp, path);
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error;
+    }
+    const info = await stat(path);
+    return { key, bytes: info.size, modifiedAt: info.mtime };
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT';
+}
+
+function notFoundOr(error: unknown, key: string): unknown {
+  return isNotFound(error) ? new ObjectNotFoundError(key) : error;
+}

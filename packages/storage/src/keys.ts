@@ -1,0 +1,23 @@
+import { InvalidStorageKeyError } from './errors.js';
+
+const SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$/;
+
+/** Returns the key's segments, or throws: no `..`, no absolute paths, no hidden files, no empty parts. */
+export function checkKey(key: string): string[] {
+  const segments = key.split('/');
+  if (
+    key.length > 1_000 ||
+    segments.length > 8 ||
+    !segments.every((segment) => SEGMENT.test(segment) && !segment.includes('..'))
+  ) {
+    throw new InvalidStorageKeyError(key);
+  }
+  return segments;
+}
+
+/** The keys both sides agree on, so a producer and a worker never spell a path twice. */
+export const storageKeys = {
+  image: (imageId: string) => `images/${imageId}`,
+  report: (reportId: string) => `reports/${reportId}.json`,
+  file: (fileId: string) => `files/${fileId}`,
+};

@@ -1,0 +1,13 @@
+import { randomUUID } from 'node:crypto';
+
+export { freePort } from './ports.js';
+export { type RedisServerOptions, TestRedisServer } from './redis-server.js';
+export { waitFor } from './wait-for.js';
+
+/** The shared Redis for tests that do not stop or reconfigure it (never flushed: isolate by prefix). */
+export const SHARED_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A key prefix of one test's own, with a hash tag like the production default. */
+export function uniquePrefix(label = 'test'): string {
+  return `{${label}-${randomUUID()}}`;
+}

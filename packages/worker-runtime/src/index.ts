@@ -1,0 +1,5 @@
+export { type PermanentFailure, sendFailureAlert } from './alerts.js';
+export { jobFields } from './job-fields.js';
+export { createLogger, type Logger } from './logger.js';
+export { WorkerMetrics } from './metrics.js';
+export { type RunningWorker, runWorkerMain, type StartWorkerOptions, startWorker } from './run-worker.js';

@@ -1,0 +1,38 @@
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+/** Per queue and job name, so a dashboard can tell a slow template from a slow queue. */
+export class WorkerMetrics {
+  readonly registry = new Registry();
+  readonly completed: Counter<'queue' | 'name'>;
+  readonly failed: Counter<'queue' | 'name'>;
+  readonly retried: Counter<'queue' | 'name'>;
+  readonly permanentlyFailed: Counter<'queue' | 'name'>;
+  readonly duration: Histogram<'queue' | 'name' | 'status'>;
+
+  constructor() {
+    const labelNames = ['queue', 'name'] as const;
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'nightshift_worker_' });
+    this.completed = new Counter({ name: 'nightshift_jobs_completed_total', help: 'Jobs that completed', labelNames, registers });
+    this.failed = new Counter({ name: 'nightshift_jobs_failed_total', help: 'Job attempts that failed', labelNames, registers });
+    this.retried = new Counter({
+      name: 'nightshift_jobs_retried_total',
+      help: 'Failed attempts that will be retried',
+      labelNames,
+      registers,
+    });
+    this.permanentlyFailed = new Counter({
+      name: 'nightshift_jobs_permanently_failed_total',
+      help: 'Jobs that failed their last attempt or failed unrecoverably',
+      labelNames,
+      registers,
+    });
+    this.duration = new Histogram({
+      name: 'nightshift_job_duration_seconds',
+      help: 'Processing time of one attempt',
+      labelNames: ['queue', 'name', 'status'],
+      buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers,
+    });
+  }
+}

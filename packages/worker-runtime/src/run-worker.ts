@@ -1,0 +1,197 @@
+import type { WorkerEnv } from '@nightshift/config';
+import {
+  type ContractProcessor,
+  type CreateWorkerOptions,
+  checkRedisEvictionPolicy,
+  createRedisClient,
+  createWorker,
+  type JobData,
+  type JobResult,
+  type QueueName,
+  redactRedisUrl,
+  subscribeToCancellations,
+} from '@nightshift/jobs';
+import { type Job, UnrecoverableError, type Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import { sendFailureAlert } from './alerts.js';
+import { type HealthServer, startHealthServer } from './health-server.js';
+import { jobFields } from './job-fields.js';
+import { WorkerMetrics } from './metrics.js';
+
+export interface StartWorkerOptions<Q extends QueueName> {
+  queue: Q;
+  processor: ContractProcessor<Q>;
+  env: WorkerEnv;
+  logger: Logger;
+  /** Used when `WORKER_CONCURRENCY` is unset: each app knows whether it is I/O- or CPU-bound. */
+  defaultConcurrency: number;
+  /** Limiter, lock and stall timings; connection, prefix and concurrency come from `env`. */
+  workerOptions?: Omit<CreateWorkerOptions, 'connection' | 'redisUrl' | 'prefix' | 'concurrency' | 'autorun'>;
+  /** The app's own resources (SDK clients, pools), closed after the worker has stopped. */
+  onClose?: () => Promise<void>;
+}
+
+export interface RunningWorker<Q extends QueueName> {
+  worker: Worker<JobData[Q], JobResult[Q], string>;
+  metrics: WorkerMetrics;
+  healthPort: number;
+  /** Stops taking jobs, waits for in-flight ones up to `SHUTDOWN_TIMEOUT_MS`, closes everything. Resolves true when nothing was cut short. */
+  close(): Promise<boolean>;
+}
+
+/** Starts one queue's worker with the behaviour every Nightshift worker shares. */
+export async function startWorker<Q extends QueueName>(options: StartWorkerOptions<Q>): Promise<RunningWorker<Q>> {
+  const { queue, env, logger } = options;
+  const metrics = new WorkerMetrics();
+  // One extra connection per process: it checks Redis's configuration, then listens for cancellations.
+  const control = createRedisClient('worker', env.REDIS_URL);
+  control.on('error', (error) => logger.warn({ err: error }, 'redis control connection error'));
+  await checkRedisEvictionPolicy(control, {
+    production: env.NODE_ENV === 'production',
+    warn: (message) => logger.warn(message),
+  });
+
+  const worker = createWorker(queue, cancellable(options.processor), {
+    ...options.workerOptions,
+    redisUrl: env.REDIS_URL,
+    prefix: env.QUEUE_PREFIX,
+    concurrency: env.WORKER_CONCURRENCY ?? options.defaultConcurrency,
+    autorun: false,
+  });
+  observe(worker, { queue, env, logger, metrics });
+
+  const stopCancellations = await subscribeToCancellations(control, { prefix: env.QUEUE_PREFIX, queue }, ({ jobId, reason }) => {
+    if (worker.cancelJob(jobId, reason)) logger.info({ jobId, queue, reason }, 'cancellation requested');
+  });
+
+  let closing: Promise<boolean> | undefined;
+  const health: HealthServer = await startHealthServer(env.METRICS_PORT, metrics.registry, () => ({
+    healthy: closing === undefined && worker.isRunning(),
+    details: { queue, running: worker.isRunning(), redis: control.status },
+  }));
+
+  void worker.run().catch((error: unknown) => logger.error({ err: error }, 'worker stopped unexpectedly'));
+  await worker.waitUntilReady();
+  logger.info(
+    {
+      queue,
+      concurrency: worker.concurrency,
+      redis: redactRedisUrl(env.REDIS_URL),
+      prefix: env.QUEUE_PREFIX,
+      healthPort: health.port,
+    },
+    'worker started',
+  );
+
+  const close = () => {
+    closing ??= (async () => {
+      logger.info({ queue, timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, 'shutting down: no new jobs, waiting for in-flight ones');
+      const graceful = await closeWithin(worker, env.SHUTDOWN_TIMEOUT_MS);
+      if (!graceful) logger.warn({ queue }, 'shutdown timeout reached: in-flight jobs will be retried after their locks expire');
+      await stopCancellations();
+      await control.quit().catch(() => control.disconnect());
+      await options.onClose?.();
+      await health.close();
+      logger.info({ queue, graceful }, 'worker stopped');
+      return graceful;
+    })();
+    return closing;
+  };
+
+  return { worker, metrics, healthPort: health.port, close };
+}
+
+/**
+ * For an app's `main.ts`: starts the worker and turns SIGTERM/SIGINT into a graceful shutdown.
+ * Exits 0 when every in-flight job finished in time, 1 otherwise.
+ */
+export async function runWorkerMain<Q extends QueueName>(options: StartWorkerOptions<Q>): Promise<RunningWorker<Q>> {
+  const { logger } = options;
+  const running = await startWorker(options).catch((error: unknown) => {
+    logger.fatal({ err: error }, 'worker failed to start');
+    process.exit(1);
+  });
+  const shutdown = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'signal received');
+    running.close().then(
+      (graceful) => process.exit(graceful ? 0 : 1),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+  return running;
+}
+
+/** A processor that rejects after its signal fired was cancelled: fail it for good, never retry. */
+function cancellable<Q extends QueueName>(processor: ContractProcessor<Q>): ContractProcessor<Q> {
+  return async (job, token, signal) => {
+    try {
+      return await processor(job, token, signal);
+    } catch (error) {
+      if (signal?.aborted) throw new UnrecoverableError(`cancelled: ${String(signal.reason ?? 'cancellation requested')}`);
+      throw error;
+    }
+  };
+}
+
+async function closeWithin(worker: Worker, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const graceful = await Promise.race([worker.close().then(() => true as const), timedOut]);
+  clearTimeout(timer);
+  if (!graceful) await worker.close(true);
+  return graceful;
+}
+
+function isPermanentFailure(job: Job, error: Error): boolean {
+  return (
+    error instanceof UnrecoverableError || error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1)
+  );
+}
+
+function observe(
+  worker: Worker,
+  { queue, env, logger, metrics }: { queue: string; env: WorkerEnv; logger: Logger; metrics: WorkerMetrics },
+) {
+  const seconds = (job: Job) => ((job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())) / 1_000;
+
+  worker.on('active', (job) => logger.debug(jobFields(job), 'job started'));
+  worker.on('completed', (job) => {
+    const labels = { queue, name: job.name };
+    metrics.completed.inc(labels);
+    metrics.duration.observe({ ...labels, status: 'completed' }, seconds(job));
+    logger.info({ ...jobFields(job), durationMs: Math.round(seconds(job) * 1_000) }, 'job completed');
+  });
+  worker.on('failed', (job, error) => {
+    if (!job) {
+      logger.error({ err: error, queue }, 'job failed before it could be read');
+      return;
+    }
+    const labels = { queue, name: job.name };
+    const fields = { ...jobFields(job), attempt: job.attemptsMade, reason: error.message };
+    metrics.failed.inc(labels);
+    metrics.duration.observe({ ...labels, status: 'failed' }, seconds(job));
+    if (!isPermanentFailure(job, error)) {
+      metrics.retried.inc(labels);
+      logger.warn(fields, 'job failed, will retry');
+      return;
+    }
+    metrics.permanentlyFailed.inc(labels);
+    logger.error({ ...fields, event: 'permanently failed' }, 'job permanently failed');
+    if (env.ALERT_WEBHOOK_URL) {
+      void sendFailureAlert(
+        env.ALERT_WEBHOOK_URL,
+        { queue, jobId: String(job.id), name: job.name, attemptsMade: job.attemptsMade, failedReason: error.message },
+        logger,
+      );
+    }
+  });
+  worker.on('stalled', (jobId) => logger.warn({ jobId, queue }, 'job stalled: its worker stopped renewing the lock'));
+  worker.on('error', (error) => logger.error({ err: error, queue }, 'worker error'));
+}
