@@ -21,3 +21,11 @@ export const storageKeys = {
   report: (reportId: string) => `reports/${reportId}.json`,
   file: (fileId: string) => `files/${fileId}`,
 };
+
+/**
+ * A worker's output file id, derived from the job so a re-run of the same job overwrites its
+ * file instead of adding a second one. Job ids of schedulers contain ":", which keys refuse.
+ */
+export function outputFileId(queue: string, jobId: string, extension: string): string {
+  return `${queue}-${jobId.replace(/[^A-Za-z0-9_-]/g, '_')}.${extension}`;
+}

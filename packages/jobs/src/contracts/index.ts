@@ -26,3 +26,4 @@ export * from './email.js';
 export { resourceId } from './fields.js';
 export * from './image-processing.js';
 export * from './pdf.js';
+export * from './report.js';
