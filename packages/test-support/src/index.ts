@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 export { freePort } from './ports.js';
 export { type RedisServerOptions, TestRedisServer } from './redis-server.js';
+export { type RecordedRequest, ResendStandIn, resendAnswers, type StandInAnswer, type StandInScript } from './resend-stand-in.js';
 export { waitFor } from './wait-for.js';
 
 /** The shared Redis for tests that do not stop or reconfigure it (never flushed: isolate by prefix). */
