@@ -2,4 +2,5 @@ export { type PermanentFailure, sendFailureAlert } from './alerts.js';
 export { jobFields } from './job-fields.js';
 export { createLogger, type Logger } from './logger.js';
 export { WorkerMetrics } from './metrics.js';
+export { RateLimitedError } from './rate-limited-error.js';
 export { type RunningWorker, runWorkerMain, type StartWorkerOptions, startWorker } from './run-worker.js';

@@ -7,6 +7,7 @@ export class WorkerMetrics {
   readonly failed: Counter<'queue' | 'name'>;
   readonly retried: Counter<'queue' | 'name'>;
   readonly permanentlyFailed: Counter<'queue' | 'name'>;
+  readonly rateLimited: Counter<'queue' | 'name'>;
   readonly duration: Histogram<'queue' | 'name' | 'status'>;
 
   constructor() {
@@ -24,6 +25,12 @@ export class WorkerMetrics {
     this.permanentlyFailed = new Counter({
       name: 'nightshift_jobs_permanently_failed_total',
       help: 'Jobs that failed their last attempt or failed unrecoverably',
+      labelNames,
+      registers,
+    });
+    this.rateLimited = new Counter({
+      name: 'nightshift_jobs_rate_limited_total',
+      help: 'Attempts put back to wait because a downstream service asked to slow down',
       labelNames,
       registers,
     });

@@ -11,12 +11,13 @@ import {
   redactRedisUrl,
   subscribeToCancellations,
 } from '@nightshift/jobs';
-import { type Job, UnrecoverableError, type Worker } from 'bullmq';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { sendFailureAlert } from './alerts.js';
 import { type HealthServer, startHealthServer } from './health-server.js';
 import { jobFields } from './job-fields.js';
 import { WorkerMetrics } from './metrics.js';
+import { RateLimitedError } from './rate-limited-error.js';
 
 export interface StartWorkerOptions<Q extends QueueName> {
   queue: Q;
@@ -51,7 +52,9 @@ export async function startWorker<Q extends QueueName>(options: StartWorkerOptio
     warn: (message) => logger.warn(message),
   });
 
-  const worker = createWorker(queue, cancellable(options.processor), {
+  // The wrapper reaches the worker lazily: it only runs once `worker.run()` has started.
+  const processor = withRuntimeErrors(options.processor, { worker: (): Worker => worker, queue, logger, metrics });
+  const worker = createWorker(queue, processor, {
     ...options.workerOptions,
     redisUrl: env.REDIS_URL,
     prefix: env.QUEUE_PREFIX,
@@ -126,14 +129,32 @@ export async function runWorkerMain<Q extends QueueName>(options: StartWorkerOpt
   return running;
 }
 
-/** A processor that rejects after its signal fired was cancelled: fail it for good, never retry. */
-function cancellable<Q extends QueueName>(processor: ContractProcessor<Q>): ContractProcessor<Q> {
+/**
+ * Turns what a processor throws into what BullMQ should do with the job:
+ * - after its signal fired (cancelled): fail it for good, never retry;
+ * - `RateLimitedError`: pause the queue for the time asked and put the job back without spending an attempt.
+ *   Every worker of the queue honours the pause when it has a `limiter`; without one only this worker waits.
+ */
+function withRuntimeErrors<Q extends QueueName>(
+  processor: ContractProcessor<Q>,
+  context: { worker: () => Worker; queue: Q; logger: Logger; metrics: WorkerMetrics },
+): ContractProcessor<Q> {
   return async (job, token, signal) => {
     try {
       return await processor(job, token, signal);
     } catch (error) {
       if (signal?.aborted) throw new UnrecoverableError(`cancelled: ${String(signal.reason ?? 'cancellation requested')}`);
-      throw error;
+      if (!(error instanceof RateLimitedError)) throw error;
+      // PX 0 is an error in Redis: pause at least 1 ms.
+      const waitMs = Math.max(1, Math.ceil(error.retryAfterMs));
+      context.metrics.rateLimited.inc({ queue: context.queue, name: job.name });
+      context.logger.warn(
+        { ...jobFields(job), waitMs, reason: error.message },
+        'rate limited: job back to wait, attempt not spent',
+      );
+      // Deprecated in favour of `queue.rateLimit`, which writes the same key: the worker saves a Queue connection.
+      await context.worker().rateLimit(waitMs);
+      throw Worker.RateLimitError();
     }
   };
 }

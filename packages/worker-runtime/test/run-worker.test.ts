@@ -1,0 +1,205 @@
+import type { WorkerEnv } from '@nightshift/config';
+import { type ContractProcessor, createQueue, createRedisClient, requestCancellation } from '@nightshift/jobs';
+import { UnrecoverableError } from 'bullmq';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger, RateLimitedError, type RunningWorker, startWorker } from '../src/index.js';
+import { anyEmail, metricValue, obliterateEmailQueue, startWebhookRecorder, testEnv } from './helpers.js';
+
+const logger = createLogger('worker-runtime-test', 'silent');
+const sent = () => ({ id: 'sent', sentAt: new Date().toISOString() });
+
+let cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  const pending = cleanups.reverse();
+  cleanups = [];
+  // Every cleanup runs even when one fails, so a failed test never leaves a worker behind.
+  const results = [];
+  for (const cleanup of pending)
+    results.push(
+      await cleanup().then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
+    );
+  const failure = results.find((error) => error !== undefined);
+  if (failure) throw failure;
+});
+
+async function start(env: WorkerEnv, processor: ContractProcessor<'email'>, limiter?: { max: number; duration: number }) {
+  const running = await startWorker({
+    queue: 'email',
+    processor,
+    env,
+    logger,
+    defaultConcurrency: 2,
+    workerOptions: limiter ? { limiter } : {},
+  });
+  const queue = createQueue('email', { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX });
+  cleanups.push(async () => {
+    await running.close();
+    await queue.close();
+    await obliterateEmailQueue(env);
+  });
+  return { running, queue };
+}
+
+function events(running: RunningWorker<'email'>, event: 'completed' | 'failed' | 'active', count: number) {
+  return new Promise<void>((resolve) => {
+    let seen = 0;
+    const listener = () => {
+      seen += 1;
+      if (seen === count) {
+        running.worker.off(event, listener);
+        resolve();
+      }
+    };
+    running.worker.on(event, listener);
+  });
+}
+
+function gate() {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
+
+async function get(port: number, path: string) {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`);
+  return { status: response.status, text: await response.text() };
+}
+
+describe('startWorker', () => {
+  it('counts completed, failed, retried and permanently failed jobs per name, and alerts once per permanent failure', async () => {
+    const webhook = await startWebhookRecorder();
+    const env = testEnv({ ALERT_WEBHOOK_URL: webhook.url });
+    const { running, queue } = await start(env, async (job) => {
+      if (job.name === 'flaky' && job.attemptsMade === 0) throw new Error('flaky: first attempt fails');
+      if (job.name === 'doomed') throw new Error('doomed: fails every time');
+      if (job.name === 'invalid') throw new UnrecoverableError('invalid: no point retrying');
+      return sent();
+    });
+    // ok + flaky complete; flaky fails once, doomed twice, invalid once.
+    const settled = Promise.all([events(running, 'completed', 2), events(running, 'failed', 4)]);
+    const opts = { attempts: 2, backoff: { type: 'fixed', delay: 10 } };
+    const [, , doomed, invalid] = await queue.addBulk(
+      ['ok', 'flaky', 'doomed', 'invalid'].map((name) => ({ name, data: anyEmail, opts })),
+    );
+    await settled;
+
+    const { status, text } = await get(running.healthPort, '/metrics');
+    expect(status).toBe(200);
+    const value = (metric: string, name: string) => metricValue(text, metric, { queue: 'email', name });
+    expect(value('nightshift_jobs_completed_total', 'ok')).toBe(1);
+    expect(value('nightshift_jobs_completed_total', 'flaky')).toBe(1);
+    expect(value('nightshift_jobs_failed_total', 'flaky')).toBe(1);
+    expect(value('nightshift_jobs_failed_total', 'doomed')).toBe(2);
+    expect(value('nightshift_jobs_failed_total', 'invalid')).toBe(1);
+    expect(value('nightshift_jobs_retried_total', 'flaky')).toBe(1);
+    expect(value('nightshift_jobs_retried_total', 'doomed')).toBe(1);
+    expect(value('nightshift_jobs_retried_total', 'invalid')).toBeUndefined();
+    expect(value('nightshift_jobs_permanently_failed_total', 'doomed')).toBe(1);
+    expect(value('nightshift_jobs_permanently_failed_total', 'invalid')).toBe(1);
+    expect(value('nightshift_jobs_permanently_failed_total', 'flaky')).toBeUndefined();
+    expect(metricValue(text, 'nightshift_job_duration_seconds_count', { name: 'flaky', status: 'failed' })).toBe(1);
+
+    // Every failed event has fired: stopping the worker, then the webhook, leaves the count final.
+    await running.close();
+    await webhook.close();
+    expect(webhook.bodies).toHaveLength(2);
+    expect(webhook.bodies).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          event: 'job.permanently_failed',
+          queue: 'email',
+          jobId: doomed?.id,
+          name: 'doomed',
+          attemptsMade: 2,
+          failedReason: 'doomed: fails every time',
+        }),
+        expect.objectContaining({ jobId: invalid?.id, name: 'invalid', attemptsMade: 1 }),
+      ]),
+    );
+  });
+
+  it('answers /healthz 200 while taking jobs and 503 while closing, and lets the job in flight finish', async () => {
+    const release = gate();
+    const { running, queue } = await start(testEnv(), async () => {
+      await release.opened;
+      return sent();
+    });
+    const active = events(running, 'active', 1);
+    const job = await queue.add('held', anyEmail);
+    await active;
+
+    const before = await get(running.healthPort, '/healthz');
+    expect(before.status).toBe(200);
+    expect(JSON.parse(before.text)).toMatchObject({ status: 'ok', queue: 'email', running: true });
+
+    const closing = running.close();
+    expect((await get(running.healthPort, '/healthz')).status).toBe(503);
+    release.open();
+    expect(await closing).toBe(true);
+    expect(await queue.getJobState(String(job.id))).toBe('completed');
+  });
+
+  it('aborts a job when another process requests its cancellation, and never retries it', async () => {
+    const env = testEnv();
+    const { running, queue } = await start(env, (_job, _token, signal) => {
+      return new Promise((_resolve, reject) => {
+        signal?.addEventListener('abort', () => reject(new Error('aborted by signal')));
+      });
+    });
+    const active = events(running, 'active', 1);
+    const failed = events(running, 'failed', 1);
+    const job = await queue.add('to-cancel', anyEmail, { attempts: 3 });
+    await active;
+
+    const api = createRedisClient('producer', env.REDIS_URL, { lazyConnect: true });
+    await api.connect();
+    cleanups.push(() => api.quit());
+    const receivers = await requestCancellation(
+      api,
+      { prefix: env.QUEUE_PREFIX, queue: 'email' },
+      { jobId: String(job.id), reason: 'user asked' },
+    );
+    expect(receivers).toBe(1);
+    await failed;
+
+    const after = await queue.getJob(String(job.id));
+    expect(await after?.getState()).toBe('failed');
+    expect(after?.attemptsMade).toBe(1);
+    expect(after?.failedReason).toBe('cancelled: user asked');
+  });
+
+  it('waits as a RateLimitedError asks, without spending an attempt', async () => {
+    const calls: number[] = [];
+    const { running, queue } = await start(
+      testEnv(),
+      async () => {
+        calls.push(Date.now());
+        if (calls.length === 1) throw new RateLimitedError(300);
+        return sent();
+      },
+      { max: 100, duration: 1_000 },
+    );
+    let failures = 0;
+    running.worker.on('failed', () => {
+      failures += 1;
+    });
+    const completed = events(running, 'completed', 1);
+    const job = await queue.add('limited', anyEmail, { attempts: 1 });
+    await completed;
+
+    const [first = 0, second = 0] = calls;
+    expect(calls).toHaveLength(2);
+    expect(second - first).toBeGreaterThanOrEqual(250);
+    expect(failures).toBe(0);
+    const done = await queue.getJob(String(job.id));
+    // One attempt allowed, one made: the rate-limited run did not count.
+    expect(done?.attemptsMade).toBe(1);
+    const { text } = await get(running.healthPort, '/metrics');
+    expect(metricValue(text, 'nightshift_jobs_rate_limited_total', { name: 'limited' })).toBe(1);
+  });
+});
