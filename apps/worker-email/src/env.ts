@@ -1,9 +1,47 @@
-import { loadEnv, workerEnvShape } from '@nightshift/config';
+import { workerEnvShape } from '@nightshift/config';
 import { z } from 'zod';
 
-export const envSchema = z.object({
-  ...workerEnvShape,
-});
-export type Env = z.output<typeof envSchema>;
+/** The sender of the development outbox, where nothing leaves the machine. */
+export const OUTBOX_FROM = 'Nightshift <no-reply@nightshift.localhost>';
 
-export const env = loadEnv(envSchema);
+const sender = z
+  .string()
+  .trim()
+  .regex(/^(?:[^<>\r\n]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/, 'must be an address or "Name <address>"');
+
+export const envSchema = z
+  .object({
+    ...workerEnvShape,
+    /** Unset in development: messages go to the outbox under STORAGE_DIR instead of Resend. */
+    RESEND_API_KEY: z.string().trim().min(1).optional(),
+    /**
+     * The Resend SDK also reads this variable by itself; it is parsed here so it is validated and
+     * documented, and passed to the SDK explicitly. Tests point it at a local stand-in.
+     */
+    RESEND_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    /** A sender on a domain verified in Resend. */
+    EMAIL_FROM: sender.optional(),
+    /** At most EMAIL_RATE_MAX sends per EMAIL_RATE_DURATION_MS, across every email worker (Resend's default allowance is low). */
+    EMAIL_RATE_MAX: z.coerce.number().int().min(1).max(100_000).default(100),
+    EMAIL_RATE_DURATION_MS: z.coerce.number().int().min(1).max(3_600_000).default(1_000),
+  })
+  .superRefine((env, context) => {
+    if (env.NODE_ENV === 'production' && !env.RESEND_API_KEY) {
+      context.addIssue({
+        code: 'custom',
+        path: ['RESEND_API_KEY'],
+        message: 'is required in production: without it emails go to the local outbox and never reach anyone',
+      });
+    }
+    if (env.RESEND_API_KEY && !env.EMAIL_FROM) {
+      context.addIssue({
+        code: 'custom',
+        path: ['EMAIL_FROM'],
+        message:
+          'is required when RESEND_API_KEY is set: a sender on a domain verified in Resend, e.g. "Acme <no-reply@acme.com>"',
+      });
+    }
+  })
+  .transform((env) => ({ ...env, EMAIL_FROM: env.EMAIL_FROM ?? OUTBOX_FROM }));
+
+export type Env = z.output<typeof envSchema>;

@@ -1,7 +1,9 @@
+import { loadEnv } from '@nightshift/config';
 import { createLogger, runWorkerMain } from '@nightshift/worker-runtime';
-import { env } from './env.js';
-import { createProcessor } from './processor.js';
+import { envSchema } from './env.js';
+import { emailWorkerOptions } from './worker.js';
 
+const env = loadEnv(envSchema);
 const logger = createLogger('worker-email', env.LOG_LEVEL);
 
-await runWorkerMain({ queue: 'email', processor: createProcessor(), env, logger, defaultConcurrency: 10 });
+await runWorkerMain(emailWorkerOptions(env, logger));

@@ -1,9 +1,46 @@
-import type { ContractProcessor } from '@nightshift/jobs';
-import { UnrecoverableError } from 'bullmq';
+import { createHash } from 'node:crypto';
+import type { ContractJob, ContractProcessor } from '@nightshift/jobs';
+import { jobFields, type Logger } from '@nightshift/worker-runtime';
+import { renderEmail } from './templates/index.js';
+import type { EmailTransport } from './transports/email-transport.js';
 
-/** Filled in by the worker's own issue; until then every job fails without retry, saying why. */
-export function createProcessor(): ContractProcessor<'email'> {
-  return async () => {
-    throw new UnrecoverableError('the email processor is not implemented yet');
+/** Resend accepts keys of 1 to 256 characters. */
+const MAX_KEY_LENGTH = 256;
+
+/**
+ * The same on every attempt and every re-run of one job (retry, stall, `job.retry()`), so Resend
+ * answers a repeated send with the first email instead of sending a second. The creation time
+ * keeps a job id that Redis reuses (after a queue was obliterated) from matching an older email.
+ */
+export function idempotencyKey(job: Pick<ContractJob<'email'>, 'queueQualifiedName' | 'id' | 'timestamp'>): string {
+  const key = `${job.queueQualifiedName}:${job.id}:${job.timestamp}`;
+  return key.length <= MAX_KEY_LENGTH ? key : `sha256:${createHash('sha256').update(key).digest('hex')}`;
+}
+
+export interface EmailProcessorOptions {
+  transport: EmailTransport;
+  from: string;
+  logger: Logger;
+}
+
+/** Renders the job's template, sends it, returns `{ id, sentAt }`; what a failure means is the transport's to say. */
+export function createProcessor({ transport, from, logger }: EmailProcessorOptions): ContractProcessor<'email'> {
+  return async (job, _token, signal) => {
+    const { to, template } = job.data;
+    await job.log(`rendering template "${template}"`);
+    const rendered = await renderEmail(job.data);
+    await job.updateProgress(50);
+    logger.debug({ ...jobFields(job), template, htmlBytes: rendered.html.length }, 'email rendered');
+
+    await job.log(`sending through ${transport.name}`);
+    const { id } = await transport.send(
+      { from, to, ...rendered },
+      { idempotencyKey: idempotencyKey(job), queue: job.queueName, jobId: String(job.id), signal },
+    );
+    const sentAt = new Date().toISOString();
+    await job.log(`sent: ${id}`);
+    await job.updateProgress(100);
+    logger.info({ ...jobFields(job), template, transport: transport.name, messageId: id }, 'email sent');
+    return { id, sentAt };
   };
 }

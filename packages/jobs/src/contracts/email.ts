@@ -40,6 +40,8 @@ export const emailTemplateData = {
 } as const;
 
 export type EmailTemplate = keyof typeof emailTemplateData;
+/** What one template's `data` holds, e.g. `EmailTemplateData<'welcome'>`. */
+export type EmailTemplateData<T extends EmailTemplate> = z.infer<(typeof emailTemplateData)[T]>;
 export const emailTemplates = Object.keys(emailTemplateData) as [EmailTemplate, ...EmailTemplate[]];
 
 const emailAddress = z.email().max(254);

@@ -1,0 +1,22 @@
+export interface OutgoingEmail {
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface SendContext {
+  /** Identical on every attempt and every re-run of one job. */
+  idempotencyKey: string;
+  queue: string;
+  jobId: string;
+  signal?: AbortSignal;
+}
+
+/** Where a rendered email goes: Resend in production, the outbox folder in development. */
+export interface EmailTransport {
+  readonly name: string;
+  /** Resolves with the provider's message id, or the outbox file's path. */
+  send(email: OutgoingEmail, context: SendContext): Promise<{ id: string }>;
+}

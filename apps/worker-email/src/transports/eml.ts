@@ -1,0 +1,45 @@
+import type { OutgoingEmail } from './email-transport.js';
+
+/**
+ * An RFC 5322 message with a plain-text and an HTML part, as a mail client opens it. Header values
+ * that are not plain printable ASCII are encoded words, so a subject can never inject a header.
+ */
+export function toEml(email: OutgoingEmail, meta: { date: Date; messageId: string; idempotencyKey: string }): string {
+  const boundary = `nightshift-${meta.messageId.replace(/[^A-Za-z0-9]/g, '')}`;
+  const lines = [
+    `From: ${encodeHeader(email.from)}`,
+    `To: ${encodeHeader(email.to)}`,
+    `Subject: ${encodeHeader(email.subject)}`,
+    `Date: ${meta.date.toUTCString()}`,
+    `Message-ID: <${meta.messageId}>`,
+    `X-Idempotency-Key: ${encodeHeader(meta.idempotencyKey)}`,
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/alternative; boundary="${boundary}"`,
+    '',
+    `--${boundary}`,
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: base64',
+    '',
+    base64Lines(email.text),
+    `--${boundary}`,
+    'Content-Type: text/html; charset=utf-8',
+    'Content-Transfer-Encoding: base64',
+    '',
+    base64Lines(email.html),
+    `--${boundary}--`,
+    '',
+  ];
+  return lines.join('\r\n');
+}
+
+function encodeHeader(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`;
+}
+
+function base64Lines(text: string): string {
+  return (
+    Buffer.from(text, 'utf8')
+      .toString('base64')
+      .match(/.{1,76}/g) ?? []
+  ).join('\r\n');
+}
