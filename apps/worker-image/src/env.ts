@@ -3,6 +3,10 @@ import { z } from 'zod';
 
 export const envSchema = z.object({
   ...workerEnvShape,
+  /** Inputs with more pixels are refused from their header; no step may produce more either. */
+  IMAGE_MAX_INPUT_PIXELS: z.coerce.number().int().min(1).max(268_402_689).default(50_000_000),
+  /** libvips threads per image (`sharp.concurrency`); see the README for why 1 on 2 cores. */
+  SHARP_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
 });
 export type Env = z.output<typeof envSchema>;
 

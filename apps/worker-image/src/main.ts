@@ -1,7 +1,19 @@
+import { FileStorage } from '@nightshift/storage';
 import { createLogger, runWorkerMain } from '@nightshift/worker-runtime';
+import sharp from 'sharp';
 import { env } from './env.js';
 import { createProcessor } from './processor.js';
 
 const logger = createLogger('worker-image', env.LOG_LEVEL);
 
-await runWorkerMain({ queue: 'image-processing', processor: createProcessor(), env, logger, defaultConcurrency: 1 });
+sharp.concurrency(env.SHARP_CONCURRENCY);
+// Every job brings a new image: libvips' operation cache would only hold memory, never hit.
+sharp.cache(false);
+
+await runWorkerMain({
+  queue: 'image-processing',
+  processor: createProcessor({ storage: new FileStorage(env.STORAGE_DIR), maxPixels: env.IMAGE_MAX_INPUT_PIXELS }),
+  env,
+  logger,
+  defaultConcurrency: 2,
+});

@@ -1,9 +1,45 @@
 import type { ContractProcessor } from '@nightshift/jobs';
-import { UnrecoverableError } from 'bullmq';
+import { ObjectNotFoundError, outputFileId, type Storage, storageKeys } from '@nightshift/storage';
+import { ImageRejectedError } from './operations/image-rejected-error.js';
+import { openInput } from './operations/open-input.js';
+import { extensionOf } from './operations/output.js';
+import { runOperations } from './operations/run-operations.js';
 
-/** Filled in by the worker's own issue; until then every job fails without retry, saying why. */
-export function createProcessor(): ContractProcessor<'image-processing'> {
-  return async () => {
-    throw new UnrecoverableError('the image-processing processor is not implemented yet');
+export interface ImageProcessorOptions {
+  storage: Storage;
+  /** `IMAGE_MAX_INPUT_PIXELS`: the most pixels an input, or any step's result, may have. */
+  maxPixels: number;
+}
+
+/**
+ * Reads the uploaded image, applies the job's operations in order and stores one output under a
+ * file id derived from the job, so a retry or re-run overwrites it. Storage failures are retried;
+ * anything wrong with the image or the operations fails the job at once.
+ */
+export function createProcessor({ storage, maxPixels }: ImageProcessorOptions): ContractProcessor<'image-processing'> {
+  return async (job, _token, signal) => {
+    const { imageId, operations } = job.data;
+    const input = await openInput(await readImage(storage, imageId), { imageId, maxPixels });
+    signal?.throwIfAborted();
+    const image = await runOperations(input, operations, {
+      imageId,
+      maxPixels,
+      signal,
+      onProgress: (done) => job.updateProgress(Math.round((100 * done) / operations.length)),
+    });
+    const fileId = outputFileId('image-processing', String(job.id), extensionOf(image.format));
+    const stored = await storage.put(storageKeys.file(fileId), image.data);
+    return { fileId, format: image.format, width: image.width, height: image.height, bytes: stored.bytes };
   };
+}
+
+async function readImage(storage: Storage, imageId: string): Promise<Buffer> {
+  try {
+    return await storage.get(storageKeys.image(imageId));
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) {
+      throw new ImageRejectedError('IMAGE_NOT_FOUND', `image ${imageId} not found in storage (${error.key})`);
+    }
+    throw error;
+  }
 }
