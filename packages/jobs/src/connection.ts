@@ -60,6 +60,16 @@ export function createRedisClient(role: ConnectionRole, url: string, overrides: 
   return new Redis(redisUrlSchema.parse(url), { ...roleOptions[role], ...overrides });
 }
 
+/**
+ * Like `createRedisClient`, resolved once connected: a producer client refuses commands
+ * until then (`enableOfflineQueue: false`), so connect before the first command.
+ */
+export async function connectRedisClient(role: ConnectionRole, url: string, overrides: RedisOptions = {}): Promise<Redis> {
+  const client = createRedisClient(role, url, { ...overrides, lazyConnect: true });
+  await client.connect();
+  return client;
+}
+
 /** The URL without its password, for logs. */
 export function redactRedisUrl(url: string): string {
   const parsed = new URL(url);

@@ -19,11 +19,11 @@ export interface CreateFlowProducerOptions extends Omit<FlowProducerOptions, 'co
 
 /** Every node of the tree is validated before any job is written. */
 export class ContractFlowProducer extends FlowProducer {
-  override add(flow: ContractFlowJob, opts?: FlowOpts): Promise<JobNode> {
+  override async add(flow: ContractFlowJob, opts?: FlowOpts): Promise<JobNode> {
     return super.add(validateFlow(flow), withQueueDefaults(opts));
   }
 
-  override addBulk(flows: ContractFlowJob[]): Promise<JobNode[]> {
+  override async addBulk(flows: ContractFlowJob[]): Promise<JobNode[]> {
     // BullMQ's addBulk takes no queue options, so each root carries the defaults itself.
     return super.addBulk(flows.map(validateFlow).map(applyDefaultsToTree));
   }

@@ -43,12 +43,12 @@ export class ContractQueue<Q extends QueueName> extends Queue<
     });
   }
 
-  override add(name: string, data: JobData[Q], opts?: JobsOptions): Promise<Job<JobData[Q], JobResult[Q], string>> {
+  override async add(name: string, data: JobData[Q], opts?: JobsOptions): Promise<Job<JobData[Q], JobResult[Q], string>> {
     return super.add(name, parseJobData(this.contract, data), opts);
   }
 
   /** All jobs are validated before any is added, so a bad one leaves nothing half-written. */
-  override addBulk(
+  override async addBulk(
     jobs: { name: string; data: JobData[Q]; opts?: BulkJobOptions }[],
   ): Promise<Job<JobData[Q], JobResult[Q], string>[]> {
     const checked = jobs.map((job) => ({ ...job, data: parseJobData(this.contract, job.data) }));
@@ -56,7 +56,7 @@ export class ContractQueue<Q extends QueueName> extends Queue<
   }
 
   /** BullMQ 6's replacement for the `repeat` option: one scheduler per id, upserted atomically. */
-  override upsertJobScheduler(
+  override async upsertJobScheduler(
     jobSchedulerId: string,
     repeatOpts: Omit<RepeatOptions, 'key'>,
     jobTemplate: JobSchedulerTemplate<Q>,

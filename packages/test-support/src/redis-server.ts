@@ -82,6 +82,7 @@ export class TestRedisServer {
 
   private async ping(): Promise<boolean> {
     const client = new Redis(this.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on('error', () => {}); // refused while starting: the rejected connect() says so already
     try {
       await client.connect();
       return (await client.ping()) === 'PONG';
