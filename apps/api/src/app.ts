@@ -1,9 +1,65 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
+import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { pino } from 'pino';
 import type { Env } from './env.js';
+import { FileLinks } from './lib/file-links.js';
+import { BULL_BOARD_PATH, bullBoardPlugin } from './plugins/bull-board.js';
+import { docsPlugin } from './plugins/docs.js';
+import { errorsPlugin } from './plugins/errors.js';
+import { metricsPlugin } from './plugins/metrics.js';
+import { queuesPlugin } from './plugins/queues.js';
+import { redisPlugin } from './plugins/redis.js';
+import { securityPlugin } from './plugins/security.js';
+import { storagePlugin } from './plugins/storage.js';
+import { healthRoutes } from './routes/health.js';
+import { v1Routes } from './routes/v1.js';
 
-/** The API as a Fastify instance; `server.ts` starts it, tests `inject` into it. */
-export async function buildApp(env: Env): Promise<FastifyInstance> {
-  const app = Fastify({ logger: { level: env.LOG_LEVEL } });
-  app.get('/healthz', async () => ({ status: 'ok' }));
+/** The API as a Fastify instance; `server.ts` starts it, tests `inject` into it or listen on port 0. */
+export async function buildApp(env: Env) {
+  const app = Fastify({
+    logger: {
+      level: env.LOG_LEVEL,
+      base: { app: 'api' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: ['req.headers.authorization'],
+    },
+    requestIdHeader: 'x-request-id',
+    bodyLimit: env.BODY_LIMIT_BYTES,
+    // A JSON body with __proto__ or constructor.prototype is refused (400), never merged into objects.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(errorsPlugin);
+  await app.register(securityPlugin);
+  await app.register(docsPlugin);
+  await app.register(redisPlugin, { url: env.REDIS_URL, production: env.NODE_ENV === 'production' });
+  await app.register(queuesPlugin, { prefix: env.QUEUE_PREFIX });
+  await app.register(storagePlugin, { dir: env.STORAGE_DIR });
+  await app.register(metricsPlugin);
+  await app.register(healthRoutes);
+
+  if (env.ADMIN_USER && env.ADMIN_PASSWORD) {
+    await app.register(bullBoardPlugin, { prefix: BULL_BOARD_PATH, user: env.ADMIN_USER, password: env.ADMIN_PASSWORD });
+  } else {
+    app.log.warn(`ADMIN_USER and ADMIN_PASSWORD are not set: the dashboard at ${BULL_BOARD_PATH} is off`);
+  }
+  if (env.API_TOKENS.length === 0) app.log.warn('API_TOKENS is empty: every /v1 request answers 401');
+  if (!env.FILE_LINK_SECRET) app.log.warn('FILE_LINK_SECRET is not set: download links stop working when this process restarts');
+
+  await app.register(v1Routes, {
+    prefix: '/v1',
+    tokens: env.API_TOKENS,
+    rateLimit: { max: env.RATE_LIMIT_MAX, windowMs: env.RATE_LIMIT_WINDOW_MS },
+    imageMaxBytes: env.IMAGE_MAX_BYTES,
+    reportMaxBytes: env.REPORT_MAX_BYTES,
+    links: new FileLinks(env.FILE_LINK_SECRET, env.PUBLIC_BASE_URL),
+  });
   return app;
 }
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

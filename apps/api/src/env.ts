@@ -8,6 +8,9 @@ const commaList = z.string().transform((value) =>
     .filter(Boolean),
 );
 
+const bytes = (max: number) => z.coerce.number().int().min(1).max(max);
+const MiB = 1024 * 1024;
+
 export const envSchema = z
   .object({
     ...commonEnvShape,
@@ -17,11 +20,27 @@ export const envSchema = z
     API_TOKENS: commaList.default([]),
     ADMIN_USER: z.string().min(1).optional(),
     ADMIN_PASSWORD: z.string().min(1).optional(),
+    /** Where clients reach this API; download links in emails are built from it. Defaults to http://localhost:PORT. */
+    PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    /** Signs the download links sent by email, so a recipient needs no API token. Random per process when unset (development). */
+    FILE_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** JSON request bodies; uploads and reports have their own limits. */
+    BODY_LIMIT_BYTES: bytes(64 * MiB).default(256 * 1024),
+    IMAGE_MAX_BYTES: bytes(512 * MiB).default(20 * MiB),
+    REPORT_MAX_BYTES: bytes(512 * MiB).default(10 * MiB),
+    /** Requests per token (per IP without a valid token) per window, per API instance. */
+    RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+    /** How long in-flight requests may take to finish after SIGTERM before the process exits anyway. */
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
-    if (env.API_TOKENS.length === 0) ctx.addIssue({ code: 'custom', path: ['API_TOKENS'], message: 'is required in production' });
-    if (!env.ADMIN_USER) ctx.addIssue({ code: 'custom', path: ['ADMIN_USER'], message: 'is required in production' });
-    if (!env.ADMIN_PASSWORD) ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'is required in production' });
-  });
+    const required = (path: string) => ctx.addIssue({ code: 'custom', path: [path], message: 'is required in production' });
+    if (env.API_TOKENS.length === 0) required('API_TOKENS');
+    if (!env.ADMIN_USER) required('ADMIN_USER');
+    if (!env.ADMIN_PASSWORD) required('ADMIN_PASSWORD');
+    if (!env.FILE_LINK_SECRET) required('FILE_LINK_SECRET');
+  })
+  .transform((env) => ({ ...env, PUBLIC_BASE_URL: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '') }));
 export type Env = z.output<typeof envSchema>;

@@ -3,14 +3,35 @@ import { buildApp } from './app.js';
 import { envSchema } from './env.js';
 
 const env = loadEnv(envSchema);
-const app = await buildApp(env);
+const app = await buildApp(env).catch((error: unknown) => {
+  process.stderr.write(`api failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
 
+/**
+ * SIGTERM/SIGINT: stop accepting connections, let in-flight requests finish, then close the
+ * queues and Redis (each plugin's onClose). Exits 1 if that takes longer than SHUTDOWN_TIMEOUT_MS.
+ */
+let closing = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
-    app.log.info({ signal }, 'shutting down');
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal, timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, 'shutting down');
+    const timer = setTimeout(() => {
+      app.log.error('shutdown timed out: exiting with requests still open');
+      process.exit(1);
+    }, env.SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
     app.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        app.log.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
     );
   });
 }

@@ -1,0 +1,2 @@
+export { ApiError, conflict, notFound } from './api-error.js';
+export { RequestValidationError } from './request-validation-error.js';

@@ -1,0 +1,60 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { LinkCheck } from '../lib/file-links.js';
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Lets a route accept a signed download link instead of a bearer token. */
+    signedLink?: (request: FastifyRequest) => LinkCheck | 'absent';
+  }
+}
+
+/** Digests of the accepted tokens: lookups compare hashes, never the secrets themselves. */
+export class TokenSet {
+  private readonly digests: Set<string>;
+
+  constructor(tokens: readonly string[]) {
+    this.digests = new Set(tokens.map((token) => digest(token).toString('hex')));
+  }
+
+  /** The presented bearer token's digest when it is one of ours, else undefined. */
+  match(request: FastifyRequest): string | undefined {
+    const token = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    if (!token) return undefined;
+    const hex = digest(token).toString('hex');
+    return this.digests.has(hex) ? hex : undefined;
+  }
+}
+
+export function bearerAuth(tokens: TokenSet): onRequestHookHandler {
+  return async (request, reply) => {
+    if (tokens.match(request)) return;
+    const link = request.routeOptions.config.signedLink?.(request) ?? 'absent';
+    if (link === 'valid') return;
+    if (link === 'expired') {
+      await reply.status(403).send({ error: 'this download link has expired: ask for a new one', code: 'LINK_EXPIRED' });
+      return;
+    }
+    const given = request.headers.authorization ? 'is not a valid token' : 'is missing';
+    await reply
+      .status(401)
+      .header('www-authenticate', 'Bearer')
+      .send({ error: `Authorization: Bearer <token> ${given}`, code: 'UNAUTHORIZED' });
+  };
+}
+
+/** HTTP basic auth for the dashboard: every page, asset and API route behind it. */
+export function basicAuth(user: string, password: string): onRequestHookHandler {
+  const expected = digest(`${user}:${password}`);
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const encoded = /^Basic +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const given = digest(encoded ? Buffer.from(encoded, 'base64').toString('utf8') : '');
+    if (timingSafeEqual(given, expected)) return;
+    await reply
+      .status(401)
+      .header('www-authenticate', 'Basic realm="Nightshift admin", charset="UTF-8"')
+      .send({ error: 'admin credentials are missing or wrong', code: 'UNAUTHORIZED' });
+  };
+}

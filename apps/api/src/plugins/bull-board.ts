@@ -1,0 +1,28 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import { jobContracts, queueNames } from '@nightshift/jobs';
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { basicAuth } from './auth.js';
+
+export const BULL_BOARD_PATH = '/admin/queues';
+
+/** Bull Board for every contract queue, behind basic auth: the onRequest hook covers its pages, assets and API. */
+export const bullBoardPlugin: FastifyPluginAsync<{ user: string; password: string }> = async (app, { user, password }) => {
+  const serverAdapter = new FastifyAdapter();
+  serverAdapter.setBasePath(BULL_BOARD_PATH);
+  createBullBoard({
+    queues: queueNames.map(
+      (name) =>
+        // The board's "add job" form shows the contract, and ContractQueue.add still validates what it sends.
+        new BullMQAdapter(app.queues[name], { jobDataSchema: z.toJSONSchema(jobContracts[name].data, { io: 'input' }) }),
+    ),
+    // @bull-board/fastify 9.10.1 (its latest) declares @bull-board/api 9.10.1 while the catalog pins
+    // 9.10.2: identical at run time, but TypeScript sees two BaseAdapter classes.
+    serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
+    options: { uiConfig: { boardTitle: 'Nightshift' } },
+  });
+  app.addHook('onRequest', basicAuth(user, password));
+  await app.register(serverAdapter.registerPlugin());
+};

@@ -1,0 +1,91 @@
+import { queueNames } from '@nightshift/jobs';
+import fp from 'fastify-plugin';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { jobStates } from '../schemas/jobs.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: Registry;
+  }
+}
+
+/** Prometheus metrics on a registry of this app's own (tests build several apps in one process). */
+export const metricsPlugin = fp(
+  async (app) => {
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry, prefix: 'nightshift_api_' });
+    const labelNames = ['method', 'route', 'status'] as const;
+    const requests = new Counter({
+      name: 'nightshift_api_http_requests_total',
+      help: 'HTTP requests answered',
+      labelNames,
+      registers: [registry],
+    });
+    const duration = new Histogram({
+      name: 'nightshift_api_http_request_duration_seconds',
+      help: 'Time to answer an HTTP request',
+      labelNames,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    });
+    new Gauge({
+      name: 'nightshift_redis_up',
+      help: '1 while the producer connection to Redis is ready',
+      registers: [registry],
+      collect() {
+        this.set(app.redis.status === 'ready' ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'nightshift_queue_jobs',
+      help: 'Jobs per queue and state, read from Redis at scrape time',
+      labelNames: ['queue', 'state'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        try {
+          const counts = await Promise.all(queueNames.map((name) => app.queues[name].getJobCounts(...jobStates)));
+          counts.forEach((byState, index) => {
+            for (const state of jobStates) this.set({ queue: queueNames[index], state }, byState[state] ?? 0);
+          });
+        } catch (error) {
+          // A scrape while Redis is down still answers, without queue counts (nightshift_redis_up says why).
+          app.log.debug({ err: error }, 'queue counts unavailable');
+        }
+      },
+    });
+
+    new Gauge({
+      name: 'nightshift_queue_paused',
+      help: '1 while the queue is paused',
+      labelNames: ['queue'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        try {
+          const paused = await Promise.all(queueNames.map((name) => app.queues[name].isPaused()));
+          paused.forEach((value, index) => {
+            this.set({ queue: queueNames[index] }, value ? 1 : 0);
+          });
+        } catch (error) {
+          app.log.debug({ err: error }, 'queue state unavailable');
+        }
+      },
+    });
+
+    app.addHook('onResponse', async (request, reply) => {
+      // The route pattern, not the URL: ids in paths must not explode label cardinality.
+      const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
+      requests.inc(labels);
+      duration.observe(labels, reply.elapsedTime / 1_000);
+    });
+
+    app.decorate('metrics', registry);
+    app.get(
+      '/metrics',
+      { schema: { tags: ['operations'], summary: 'Prometheus metrics', security: [] } },
+      async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
+    );
+  },
+  { name: 'metrics', dependencies: ['queues'] },
+);

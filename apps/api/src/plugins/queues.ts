@@ -1,0 +1,46 @@
+import {
+  type ContractFlowProducer,
+  type ContractQueue,
+  createFlowProducer,
+  createQueue,
+  type QueueName,
+  queueNames,
+} from '@nightshift/jobs';
+import fp from 'fastify-plugin';
+
+export type Queues = { readonly [Q in QueueName]: ContractQueue<Q> };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** One queue per contract, all on the shared producer connection. */
+    queues: Queues;
+    flows: ContractFlowProducer;
+    queuePrefix: string;
+  }
+}
+
+export interface QueuesPluginOptions {
+  prefix: string;
+}
+
+export const queuesPlugin = fp<QueuesPluginOptions>(
+  async (app, { prefix }) => {
+    const connection = app.redis;
+    const queues = Object.fromEntries(
+      queueNames.map((name) => [name, createQueue(name, { connection, prefix })]),
+    ) as unknown as Queues;
+    const flows = createFlowProducer({ connection, prefix });
+    // BullMQ re-emits connection errors; the redis plugin already reports them, and an unheard 'error' would crash.
+    const onError = (error: Error) => app.log.debug({ err: error }, 'queue connection error');
+    for (const queue of Object.values(queues)) queue.on('error', onError);
+    flows.on('error', onError);
+
+    app.decorate('queues', queues);
+    app.decorate('flows', flows);
+    app.decorate('queuePrefix', prefix);
+    app.addHook('onClose', async () => {
+      await Promise.allSettled([...Object.values(queues).map((queue) => queue.close()), flows.close()]);
+    });
+  },
+  { name: 'queues', dependencies: ['redis'] },
+);

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { ObjectNotFoundError, storageKeys } from '@nightshift/storage';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ApiError, notFound } from '../errors/index.js';
+import type { FileLinks } from '../lib/file-links.js';
+import { type ImageContentType, ImageIntake, imageContentTypes } from '../lib/image-intake.js';
+import { authErrors, errorSchema } from '../schemas/common.js';
+import {
+  contentTypesByExtension,
+  fileParams,
+  fileQuery,
+  imageCreatedSchema,
+  reportDataSchema,
+  reportParams,
+  reportStoredSchema,
+} from '../schemas/files.js';
+
+export interface FileRoutesOptions {
+  imageMaxBytes: number;
+  reportMaxBytes: number;
+  links: FileLinks;
+}
+
+const tags = ['files'];
+
+export const fileRoutes: FastifyPluginAsyncZod<FileRoutesOptions> = async (app, { imageMaxBytes, reportMaxBytes, links }) => {
+  await app.register(imageUploadRoute, { imageMaxBytes });
+
+  app.put(
+    '/reports/:reportId',
+    {
+      bodyLimit: reportMaxBytes,
+      schema: {
+        tags,
+        summary: "Store a report's data for the PDF worker (201 new, 200 replaced)",
+        params: reportParams,
+        body: reportDataSchema,
+        response: { 200: reportStoredSchema, 201: reportStoredSchema, 400: errorSchema, 413: errorSchema, ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      const { reportId } = request.params;
+      const key = storageKeys.report(reportId);
+      const existed = (await app.storage.stat(key)) !== undefined;
+      const stored = await app.storage.put(key, JSON.stringify(request.body));
+      return reply.status(existed ? 200 : 201).send({ reportId, rows: request.body.rows.length, bytes: stored.bytes });
+    },
+  );
+
+  app.get(
+    '/files/:fileId',
+    {
+      config: {
+        signedLink: (request) => {
+          const { expires, signature } = request.query as Record<string, string | undefined>;
+          const { fileId } = request.params as Record<string, string>;
+          if (!expires || !signature || !fileId) return 'absent';
+          return links.check(fileId, Number(expires), signature);
+        },
+      },
+      schema: {
+        tags,
+        summary: "Download a worker's output file",
+        description: 'Accepts a bearer token, or the `expires` and `signature` of a signed link (as sent by email).',
+        params: fileParams,
+        querystring: fileQuery,
+        response: {
+          200: {
+            description: 'The file, streamed',
+            content: { 'application/octet-stream': { schema: z.string().meta({ format: 'binary' }) } },
+          },
+          403: errorSchema,
+          404: errorSchema,
+          ...authErrors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { fileId } = request.params;
+      const key = storageKeys.file(fileId);
+      let body: Readable;
+      try {
+        body = await app.storage.stream(key);
+      } catch (error) {
+        if (error instanceof ObjectNotFoundError) throw notFound('FILE_NOT_FOUND', `no file ${fileId}`);
+        throw error;
+      }
+      const extension = fileId.split('.').pop()?.toLowerCase() ?? '';
+      const stat = await app.storage.stat(key);
+      if (stat) reply.header('content-length', stat.bytes);
+      return (
+        reply
+          .type(contentTypesByExtension[extension] ?? 'application/octet-stream')
+          .header('content-disposition', `attachment; filename="${fileId}"`)
+          // Streams skip serialization; the schema above only documents the bytes.
+          .send(body as unknown as string)
+      );
+    },
+  );
+};
+
+/** Its own scope: only image bodies are parsed here (anything else is a 415), and they stream to storage unbuffered. */
+const imageUploadRoute: FastifyPluginAsyncZod<{ imageMaxBytes: number }> = async (app, { imageMaxBytes }) => {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser([...imageContentTypes], (_request, payload, done) => done(null, payload));
+
+  app.post(
+    '/images',
+    {
+      schema: {
+        tags,
+        summary: 'Upload an image for image-processing jobs',
+        description: `Raw body with Content-Type ${imageContentTypes.join(', ')}; at most ${imageMaxBytes} bytes.`,
+        consumes: [...imageContentTypes],
+        response: { 201: imageCreatedSchema, 400: errorSchema, 413: errorSchema, 415: errorSchema, ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() as ImageContentType;
+      if (Number(request.headers['content-length'] ?? 0) > imageMaxBytes) {
+        throw new ApiError(413, 'IMAGE_TOO_LARGE', `image exceeds the limit of ${imageMaxBytes} bytes`);
+      }
+      const imageId = randomUUID();
+      const source = request.body as Readable | undefined;
+      if (!source) throw new ApiError(400, 'EMPTY_BODY', 'the request body is empty: send the image bytes');
+      const intake = new ImageIntake(contentType, imageMaxBytes);
+      source.on('error', (error) => intake.destroy(error));
+      const stored = await app.storage.putStream(storageKeys.image(imageId), source.pipe(intake));
+      return reply.status(201).send({ imageId, bytes: stored.bytes, contentType });
+    },
+  );
+};

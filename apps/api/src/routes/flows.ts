@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import type { ContractFlowJob, ImageOperation } from '@nightshift/jobs';
+import { ObjectNotFoundError, outputFileId, storageKeys } from '@nightshift/storage';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { notFound } from '../errors/index.js';
+import type { FileLinks } from '../lib/file-links.js';
+import { authErrors, errorSchema, redisErrors } from '../schemas/common.js';
+import { reportDeliveryAcceptedSchema, reportDeliveryBody } from '../schemas/flows.js';
+
+/** A thumbnail the PDF can embed: at most 256 px on its longer side, as WebP. */
+export const THUMBNAIL_OPERATIONS: ImageOperation[] = [
+  { type: 'resize', params: { width: 256, height: 256, fit: 'inside', withoutEnlargement: true } },
+  { type: 'convert', params: { format: 'webp' } },
+];
+
+export const flowRoutes: FastifyPluginAsyncZod<{ links: FileLinks }> = async (app, { links }) => {
+  app.post(
+    '/flows/report-delivery',
+    {
+      schema: {
+        tags: ['flows'],
+        summary: 'Thumbnail the images, render the report with them, email a link to it',
+        description:
+          'One BullMQ flow: image-processing jobs → pdf job → email job. Each child fails its parent when it fails, so a broken chain ends failed, never stuck in waiting-children.',
+        body: reportDeliveryBody,
+        response: { 202: reportDeliveryAcceptedSchema, 400: errorSchema, 404: errorSchema, ...authErrors, ...redisErrors },
+      },
+    },
+    async (request, reply) => {
+      const { reportId, userId, format, to, imageIds = [] } = request.body;
+      const reportTitle = await readReportTitle(reportId);
+      const missing = [];
+      for (const imageId of imageIds) if (!(await app.storage.stat(storageKeys.image(imageId)))) missing.push(imageId);
+      if (missing.length > 0) throw notFound('IMAGE_NOT_FOUND', `no uploaded image ${missing.join(', ')}: POST /v1/images first`);
+
+      // Ids chosen up front: the email must carry the link to the file the pdf job will write.
+      const emailId = randomUUID();
+      const pdfId = randomUUID();
+      const images = imageIds.map((imageId) => ({ imageId, id: randomUUID() }));
+      const fileId = outputFileId('pdf', pdfId, format);
+      const downloadUrl = links.url(fileId);
+      const failParentOnFailure = true;
+
+      const flow: ContractFlowJob = {
+        queueName: 'email',
+        name: 'report-ready',
+        data: { to, template: 'report-ready', data: { reportTitle, downloadUrl } },
+        opts: { jobId: emailId },
+        children: [
+          {
+            queueName: 'pdf',
+            name: 'render-report',
+            data: { reportId, userId, format },
+            opts: { jobId: pdfId, failParentOnFailure },
+            children: images.map(({ imageId, id }) => ({
+              queueName: 'image-processing',
+              name: 'thumbnail',
+              data: { imageId, operations: THUMBNAIL_OPERATIONS },
+              opts: { jobId: id, failParentOnFailure },
+            })),
+          },
+        ],
+      };
+      await app.flows.add(flow);
+      return reply.status(202).send({
+        id: emailId,
+        jobs: {
+          email: { id: emailId, queue: 'email', name: 'report-ready' },
+          pdf: { id: pdfId, queue: 'pdf', name: 'render-report' },
+          images: images.map(({ imageId, id }) => ({ id, queue: 'image-processing', name: 'thumbnail', imageId })),
+        },
+        fileId,
+        downloadUrl,
+      });
+    },
+  );
+
+  async function readReportTitle(reportId: string): Promise<string> {
+    try {
+      const { title } = JSON.parse((await app.storage.get(storageKeys.report(reportId))).toString('utf8')) as { title: string };
+      return title;
+    } catch (error) {
+      if (error instanceof ObjectNotFoundError) {
+        throw notFound('REPORT_NOT_FOUND', `no report ${reportId}: PUT /v1/reports/${reportId} first`);
+      }
+      throw error;
+    }
+  }
+};

@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import { type ContractQueue, type JobData, type QueueName, queueNames, requestCancellation } from '@nightshift/jobs';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { conflict, notFound } from '../errors/index.js';
+import { addJob, addJobOnce } from '../lib/add-job.js';
+import { IdempotencyStore } from '../lib/idempotency-store.js';
+import { findFailedChild, toJobView } from '../lib/job-view.js';
+import { authErrors, errorSchema, jobParams, queueParams, redisErrors } from '../schemas/common.js';
+import {
+  addJobBody,
+  bulkAcceptedSchema,
+  bulkJobsBody,
+  idempotencyHeaders,
+  jobAcceptedSchema,
+  jobListSchema,
+  jobLogsSchema,
+  jobRemovedSchema,
+  jobViewSchema,
+  listJobsQuery,
+  removeJobQuery,
+} from '../schemas/jobs.js';
+
+const tags = ['jobs'];
+const MAX_LOG_LINES = 1_000;
+
+export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
+  const idempotency = new IdempotencyStore(app.redis, app.queuePrefix);
+
+  // One route per queue for what carries a payload, so each has its contract as its schema.
+  const producerRoutes = <Q extends QueueName>(queueName: Q) => {
+    const queue = app.queues[queueName] as ContractQueue<Q>;
+
+    app.post(
+      `/queues/${queueName}/jobs`,
+      {
+        schema: {
+          tags,
+          summary: `Add a ${queueName} job`,
+          headers: idempotencyHeaders,
+          body: addJobBody(queueName),
+          response: {
+            200: jobAcceptedSchema,
+            202: jobAcceptedSchema,
+            400: errorSchema,
+            409: errorSchema,
+            ...authErrors,
+            ...redisErrors,
+          },
+        },
+      },
+      async (request, reply) => {
+        const { name, opts } = request.body;
+        const data = request.body.data as JobData[Q];
+        const key = request.headers['idempotency-key'];
+        const added = key
+          ? await addJobOnce(queue, idempotency, key, { name, data, opts }, request.log)
+          : await addJob(queue, name, data, opts);
+        if (!added.created) reply.header('idempotent-replayed', 'true');
+        return reply
+          .status(added.created ? 202 : 200)
+          .send({ id: added.id, queue: queueName, name: added.name, state: added.state });
+      },
+    );
+
+    app.post(
+      `/queues/${queueName}/jobs/bulk`,
+      {
+        schema: {
+          tags,
+          summary: `Add up to 1000 ${queueName} jobs: all are validated before any is added`,
+          body: bulkJobsBody(queueName),
+          response: { 202: bulkAcceptedSchema, 400: errorSchema, ...authErrors, ...redisErrors },
+        },
+      },
+      async (request, reply) => {
+        const jobs = request.body.jobs.map(({ name, data, opts }) => ({
+          name,
+          data: data as JobData[Q],
+          opts: { ...opts, jobId: randomUUID() },
+        }));
+        // One MULTI in BullMQ: the batch is written whole or not at all.
+        const added = await queue.addBulk(jobs);
+        return reply.status(202).send({ queue: queueName, ids: added.map((job) => String(job.id)) });
+      },
+    );
+  };
+  for (const name of queueNames) producerRoutes(name);
+
+  app.get(
+    '/queues/:queue/jobs/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Read a job',
+        params: jobParams,
+        response: { 200: jobViewSchema, 404: errorSchema, ...authErrors },
+      },
+    },
+    async (request) => {
+      const { queue, id } = request.params;
+      const job = await app.queues[queue].getJob(id);
+      if (!job) throw jobNotFound(queue, id);
+      const view = await toJobView(job);
+      return { ...view, failedChild: await findFailedChild(view.failedReason, app.queues, app.queuePrefix) };
+    },
+  );
+
+  app.get(
+    '/queues/:queue/jobs',
+    {
+      schema: {
+        tags,
+        summary: 'List jobs in one state, newest first, a page at a time',
+        params: queueParams,
+        querystring: listJobsQuery,
+        response: { 200: jobListSchema, 400: errorSchema, ...authErrors },
+      },
+    },
+    async (request) => {
+      const { state, limit, cursor } = request.query;
+      const queue = app.queues[request.params.queue];
+      const offset = cursor === undefined ? 0 : Number(cursor);
+      const [jobs, total] = await Promise.all([
+        queue.getJobs([state], offset, offset + limit - 1),
+        queue.getJobCountByTypes(state),
+      ]);
+      return {
+        jobs: await Promise.all(jobs.map((job) => toJobView(job, state))),
+        total,
+        nextCursor: offset + limit < total ? String(offset + limit) : null,
+      };
+    },
+  );
+
+  app.get(
+    '/queues/:queue/jobs/:id/logs',
+    {
+      schema: {
+        tags,
+        summary: 'Read the log lines a job wrote',
+        params: jobParams,
+        response: { 200: jobLogsSchema, 404: errorSchema },
+      },
+    },
+    async (request) => {
+      const { queue, id } = request.params;
+      if ((await app.queues[queue].getJobState(id)) === 'unknown') throw jobNotFound(queue, id);
+      return app.queues[queue].getJobLogs(id, 0, MAX_LOG_LINES - 1, true);
+    },
+  );
+
+  app.post(
+    '/queues/:queue/jobs/:id/retry',
+    {
+      schema: {
+        tags,
+        summary: 'Move a failed job back to waiting',
+        params: jobParams,
+        response: { 200: jobAcceptedSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
+      },
+    },
+    async (request) => {
+      const { queue, id } = request.params;
+      const job = await app.queues[queue].getJob(id);
+      if (!job) throw jobNotFound(queue, id);
+      const state = await job.getState();
+      if (state !== 'failed') throw conflict('JOB_NOT_FAILED', `job ${id} is ${state}: only failed jobs can be retried`);
+      await job.retry('failed');
+      return { id, queue, name: job.name, state: await job.getState() };
+    },
+  );
+
+  app.delete(
+    '/queues/:queue/jobs/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Remove a job that is not running, or cancel a running one',
+        description:
+          'A running job is cancelled through every worker process of the queue: the one holding it aborts the signal its processor received.',
+        params: jobParams,
+        querystring: removeJobQuery,
+        response: { 200: jobRemovedSchema, 202: jobRemovedSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      const { queue, id } = request.params;
+      const job = await app.queues[queue].getJob(id);
+      if (!job) throw jobNotFound(queue, id);
+      const cancel = async () => {
+        const target = { prefix: app.queuePrefix, queue };
+        const workersNotified = await requestCancellation(app.redis, target, { jobId: id, reason: request.query.reason });
+        return reply.status(202).send({ id, queue, outcome: 'cancellation-requested', workersNotified });
+      };
+      if ((await job.getState()) === 'active') return cancel();
+      try {
+        await job.remove();
+      } catch (error) {
+        // A worker took it between our read and the removal: it is running now, so cancel it instead.
+        if ((await job.getState()) === 'active') return cancel();
+        throw conflict('JOB_LOCKED', `job ${id} could not be removed: ${(error as Error).message}`);
+      }
+      return reply.status(200).send({ id, queue, outcome: 'removed' });
+    },
+  );
+};
+
+function jobNotFound(queue: string, id: string) {
+  return notFound('JOB_NOT_FOUND', `no job ${id} in queue ${queue}`);
+}

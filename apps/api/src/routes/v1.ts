@@ -1,0 +1,53 @@
+import rateLimit from '@fastify/rate-limit';
+import { isQueueName, queueNames } from '@nightshift/jobs';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FileLinks } from '../lib/file-links.js';
+import { bearerAuth, TokenSet } from '../plugins/auth.js';
+import { fileRoutes } from './files.js';
+import { flowRoutes } from './flows.js';
+import { jobRoutes } from './jobs.js';
+import { queueRoutes } from './queues.js';
+import { schedulerRoutes } from './schedulers.js';
+
+export interface V1Options {
+  tokens: readonly string[];
+  rateLimit: { max: number; windowMs: number };
+  imageMaxBytes: number;
+  reportMaxBytes: number;
+  links: FileLinks;
+}
+
+/** Everything under /v1: rate limited per token, then authenticated, including unknown paths (401 before 404). */
+export const v1Routes: FastifyPluginAsyncZod<V1Options> = async (app, options) => {
+  const tokens = new TokenSet(options.tokens);
+  await app.register(rateLimit, {
+    global: false,
+    max: options.rateLimit.max,
+    timeWindow: options.rateLimit.windowMs,
+    // Per token, so clients behind one proxy do not share a budget; unauthenticated callers per IP.
+    keyGenerator: (request) => {
+      const token = tokens.match(request);
+      return token ? `token:${token}` : `ip:${request.ip}`;
+    },
+  });
+  // Ahead of authentication, so guessing tokens is rate limited too.
+  app.addHook('onRequest', app.rateLimit());
+  app.addHook('onRequest', bearerAuth(tokens));
+
+  await app.register(queueRoutes);
+  await app.register(jobRoutes);
+  await app.register(schedulerRoutes);
+  await app.register(fileRoutes, options);
+  await app.register(flowRoutes, options);
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    // Routes that carry a payload exist once per queue, so an unknown queue lands here rather than in a params check.
+    const queue = /^\/v1\/queues\/([^/]+)\//.exec(path)?.[1];
+    if (queue !== undefined && !isQueueName(queue)) {
+      const error = `unknown queue ${JSON.stringify(queue)}: one of ${queueNames.join(', ')}`;
+      return reply.status(404).send({ error, code: 'QUEUE_NOT_FOUND' });
+    }
+    return reply.status(404).send({ error: `no route ${request.method} ${path}`, code: 'ROUTE_NOT_FOUND' });
+  });
+};
