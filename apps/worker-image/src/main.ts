@@ -9,6 +9,7 @@ const logger = createLogger('worker-image', env.LOG_LEVEL);
 sharp.concurrency(env.SHARP_CONCURRENCY);
 // Every job brings a new image: libvips' operation cache would only hold memory, never hit.
 sharp.cache(false);
+logger.info({ sharpThreads: sharp.concurrency(), maxInputPixels: env.IMAGE_MAX_INPUT_PIXELS }, 'sharp configured');
 
 await runWorkerMain({
   queue: 'image-processing',
