@@ -12,7 +12,8 @@ afterEach(() => {
 });
 
 describe('runWorkerMain', () => {
-  it('on SIGTERM lets the jobs in flight finish and exits 0', async () => {
+  // Spawning a worker from TypeScript takes seconds on a busy machine.
+  it('on SIGTERM lets the jobs in flight finish and exits 0', { timeout: 60_000 }, async () => {
     const env = testEnv();
     const queue = createQueue('email', { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX });
     try {
@@ -26,7 +27,7 @@ describe('runWorkerMain', () => {
       });
       const spawned = worker;
       for (const job of jobs)
-        await spawned.waitForLine((line) => line.msg === 'job started' && line.jobId === job.id, `job ${job.id} started`);
+        await spawned.waitForLine((line) => line.msg === 'job started' && line.jobId === job.id, `job ${job.id} started`, 45_000);
 
       spawned.child.kill('SIGTERM');
       expect(await spawned.exited).toEqual({ code: 0, signal: null });

@@ -1,0 +1,145 @@
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JobData } from '@nightshift/jobs';
+import { ResendStandIn, resendAnswers } from '@nightshift/test-support';
+import { createLogger, type RunningWorker, startWorker } from '@nightshift/worker-runtime';
+import type { Job } from 'bullmq';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Env } from '../src/env.js';
+import { idempotencyKey } from '../src/processor.js';
+import { emailWorkerOptions } from '../src/worker.js';
+import { emailQueue, testEnv, testVariables } from './helpers.js';
+
+const welcome: JobData['email'] = {
+  to: 'user@example.com',
+  template: 'welcome',
+  data: { name: 'John Doe', activationUrl: 'https://app.example.com/activate/abc123' },
+};
+
+let cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  const pending = cleanups.reverse();
+  cleanups = [];
+  for (const cleanup of pending) await cleanup().catch(() => undefined);
+});
+
+async function startStandIn() {
+  const standIn = await ResendStandIn.start();
+  cleanups.push(() => standIn.close());
+  return standIn;
+}
+
+async function start(env: Env) {
+  const running = await startWorker(emailWorkerOptions(env, createLogger('worker-email', 'silent')));
+  const queue = emailQueue(env);
+  cleanups.push(async () => {
+    await running.close();
+    await queue.obliterate({ force: true });
+    await queue.close();
+  });
+  return { running, queue };
+}
+
+function resendEnv(standIn: ResendStandIn) {
+  return testEnv(
+    testVariables({ RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: standIn.url, EMAIL_FROM: 'Acme <no-reply@acme.test>' }),
+  );
+}
+
+function next(running: RunningWorker<'email'>, event: 'completed' | 'failed') {
+  return new Promise<Job>((resolve) => running.worker.once(event, (job: Job | undefined) => job && resolve(job)));
+}
+
+describe('email worker with Resend', () => {
+  it('sends once and returns { id, sentAt }, logging and reporting progress at render and send', async () => {
+    const standIn = await startStandIn();
+    const env = resendEnv(standIn);
+    const { running, queue } = await start(env);
+    const progress: unknown[] = [];
+    running.worker.on('progress', (_job, value) => progress.push(value));
+    const completed = next(running, 'completed');
+    const job = await queue.add('welcome-email', welcome);
+    const done = await completed;
+
+    expect(done.returnvalue).toEqual({ id: 'stand-in-1', sentAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    expect(progress).toEqual([50, 100]);
+    expect((await queue.getJobLogs(String(job.id))).logs).toEqual([
+      'rendering template "welcome"',
+      'sending through resend',
+      'sent: stand-in-1',
+    ]);
+    const [request] = standIn.requests;
+    expect(request?.headers['idempotency-key']).toBe(`${env.QUEUE_PREFIX}:email:${job.id}:${job.timestamp}`);
+    expect(request?.headers['idempotency-key']).toBe(idempotencyKey(job));
+    expect(request?.body).toMatchObject({
+      from: 'Acme <no-reply@acme.test>',
+      to: 'user@example.com',
+      subject: 'Welcome, John Doe',
+    });
+    expect((request?.body as { html?: string } | undefined)?.html).toContain('href="https://app.example.com/activate/abc123"');
+  });
+
+  it('fails a 422 at once with Resend’s message, without retrying', async () => {
+    const standIn = await startStandIn();
+    standIn.script(resendAnswers.validationError('The gmail.con domain is not valid.'));
+    const { running, queue } = await start(resendEnv(standIn));
+    const failed = next(running, 'failed');
+    await queue.add('welcome-email', welcome, { attempts: 3 });
+    const job = await failed;
+
+    expect(job.failedReason).toBe('Resend answered 422 validation_error: The gmail.con domain is not valid.');
+    expect(job.attemptsMade).toBe(1);
+    expect(await job.getState()).toBe('failed');
+    expect(standIn.requests).toHaveLength(1);
+  });
+
+  it('waits as a 429’s Retry-After says without spending an attempt, then sends with the same key', async () => {
+    const standIn = await startStandIn();
+    standIn.script(resendAnswers.rateLimited(1));
+    const { running, queue } = await start(resendEnv(standIn));
+    const completed = next(running, 'completed');
+    // One attempt only: had the 429 spent it, the job would have failed.
+    await queue.add('welcome-email', welcome, { attempts: 1 });
+    const job = await completed;
+
+    const [limited, sent] = standIn.requests;
+    expect(standIn.requests).toHaveLength(2);
+    expect((sent?.receivedAt ?? 0) - (limited?.receivedAt ?? 0)).toBeGreaterThanOrEqual(950);
+    expect(sent?.headers['idempotency-key']).toBe(limited?.headers['idempotency-key']);
+    expect(job.attemptsMade).toBe(1);
+    expect(standIn.deliveries).toBe(1);
+  });
+
+  it('retries a 500 with backoff and the same idempotency key', async () => {
+    const standIn = await startStandIn();
+    standIn.script(resendAnswers.serverError());
+    const { running, queue } = await start(resendEnv(standIn));
+    const failed = next(running, 'failed');
+    const completed = next(running, 'completed');
+    await queue.add('welcome-email', welcome, { attempts: 2, backoff: { type: 'fixed', delay: 50 } });
+
+    expect((await failed).failedReason).toBe('Resend answered 500 internal_server_error: An unexpected error occurred.');
+    const job = await completed;
+    expect(job.attemptsMade).toBe(2);
+    const keys = standIn.requests.map((request) => request.headers['idempotency-key']);
+    expect(keys).toEqual([idempotencyKey(job), idempotencyKey(job)]);
+  });
+});
+
+describe('email worker without RESEND_API_KEY', () => {
+  it('writes the message to the outbox and returns its path', async () => {
+    const storageDir = await mkdtemp(join(tmpdir(), 'nightshift-email-'));
+    cleanups.push(() => rm(storageDir, { recursive: true, force: true }));
+    const { running, queue } = await start(testEnv(testVariables({ STORAGE_DIR: storageDir })));
+    const completed = next(running, 'completed');
+    const added = await queue.add('welcome-email', welcome);
+    const job = await completed;
+
+    const path = join(storageDir, 'outbox', `email-${added.id}.eml`);
+    expect(job.returnvalue).toMatchObject({ id: path });
+    await access(path);
+    await access(join(storageDir, 'outbox', `email-${added.id}.html`));
+    expect((await queue.getJobLogs(String(added.id))).logs).toContain('sending through outbox');
+  });
+});
