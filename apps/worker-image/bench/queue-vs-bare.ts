@@ -2,8 +2,8 @@
  * Not a test: how much the queue costs on sharp's published task (a 2725x2225 JPEG resized to
  * 720x588, JPEG quality 80). The same number of images go through bare sharp (buffer in, buffer
  * out) and through the worker (Redis, storage read, header check, storage write), with as many
- * in flight as the worker's concurrency, for each sharp thread-pool size; three alternating
- * rounds each, medians printed.
+ * in flight as the worker's concurrency, for each sharp thread-pool size; five alternating
+ * rounds each, medians printed, with the CPU time per image, which other processes disturb less.
  *
  *   pnpm --filter @nightshift/worker-image bench [images per round, default 20]
  */
@@ -20,7 +20,7 @@ import { createProcessor } from '../src/processor.js';
 import { benchmarkJpeg } from './input-image.js';
 
 const IMAGES = Number(process.argv[2] ?? 20);
-const ROUNDS = 3;
+const ROUNDS = 5;
 const operations: ImageOperation[] = [
   { type: 'resize', params: { width: 720, height: 588, fit: 'cover' } },
   { type: 'convert', params: { format: 'jpeg', quality: 80 } },
@@ -32,20 +32,32 @@ const root = await mkdtemp(join(tmpdir(), 'nightshift-bench-'));
 const storage = new FileStorage(root);
 await storage.put(storageKeys.image('bench'), input);
 
-/** Runs `count` tasks with at most `parallel` in flight; returns images per second. */
-async function throughput(count: number, parallel: number, task: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: parallel }, async () => {
-      while (next++ < count) await task();
-    }),
-  );
-  return count / ((performance.now() - started) / 1_000);
+interface Measure {
+  /** Images per second, wall clock: what a user sees, but it suffers from other processes on the machine. */
+  rate: number;
+  /** CPU milliseconds this process spent per image (all threads): the cost, steadier under contention. */
+  cpuMs: number;
 }
 
-function bare(): Promise<unknown> {
-  return sharp(input).resize(720, 588).jpeg({ quality: 80 }).toBuffer();
+async function measure(count: number, work: () => Promise<unknown>): Promise<Measure> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await work();
+  const { user, system } = process.cpuUsage(cpu);
+  return { rate: count / ((performance.now() - started) / 1_000), cpuMs: (user + system) / 1_000 / count };
+}
+
+/** Runs `count` tasks with at most `parallel` in flight. */
+function bare(count: number, parallel: number): Promise<Measure> {
+  let next = 0;
+  const task = () => sharp(input).resize(720, 588).jpeg({ quality: 80 }).toBuffer();
+  return measure(count, () =>
+    Promise.all(
+      Array.from({ length: parallel }, async () => {
+        while (next++ < count) await task();
+      }),
+    ),
+  );
 }
 
 /** A worker on a queue of its own; `run(count)` returns images per second from add to last completion. */
@@ -63,8 +75,9 @@ async function queueRunner(parallel: number) {
     throw error;
   });
   return {
-    async run(count: number): Promise<number> {
+    run(count: number): Promise<Measure> {
       let done = 0;
+      // Listening before the jobs are added, so none can complete unseen.
       const finished = new Promise<void>((resolve) => {
         const listener = () => {
           if (++done < count) return;
@@ -73,10 +86,10 @@ async function queueRunner(parallel: number) {
         };
         running.worker.on('completed', listener);
       });
-      const started = performance.now();
-      await queue.addBulk(Array.from({ length: count }, () => ({ name: 'bench', data: { imageId: 'bench', operations } })));
-      await finished;
-      return count / ((performance.now() - started) / 1_000);
+      return measure(count, async () => {
+        await queue.addBulk(Array.from({ length: count }, () => ({ name: 'bench', data: { imageId: 'bench', operations } })));
+        await finished;
+      });
     },
     async close() {
       await running.close();
@@ -91,27 +104,26 @@ const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(val
 console.log(
   `${IMAGES} images of 2725x2225 -> 720x588 JPEG q80; ${availableParallelism()} cores, load ${loadavg()[0]?.toFixed(2)}`,
 );
-console.log('sharp threads | in flight | bare sharp img/s | through queue img/s | queue / bare');
+console.log('sharp threads | in flight | bare img/s | queue img/s | queue/bare | bare CPU ms/img | queue CPU ms/img');
 for (const threads of [1, 2]) {
   for (const parallel of [1, 2]) {
     sharp.concurrency(threads);
     const worker = await queueRunner(parallel);
-    await throughput(parallel * 2, parallel, bare); // warm-up: first decode, thread start
+    await bare(parallel * 2, parallel); // warm-up: first decode, thread start
     await worker.run(parallel * 2); // warm-up: connections
     // Other processes share the machine: alternate the two and keep the median of each.
-    const bareRates: number[] = [];
-    const queueRates: number[] = [];
+    const bareRuns: Measure[] = [];
+    const queueRuns: Measure[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      bareRates.push(await throughput(IMAGES, parallel, bare));
-      queueRates.push(await worker.run(IMAGES));
+      bareRuns.push(await bare(IMAGES, parallel));
+      queueRuns.push(await worker.run(IMAGES));
     }
     await worker.close();
-    const [bareRate, queueRate] = [median(bareRates), median(queueRates)];
-    console.log(
-      [threads, parallel, bareRate.toFixed(1), queueRate.toFixed(1), (queueRate / bareRate).toFixed(2)]
-        .map((cell) => String(cell).padStart(5))
-        .join(' | '),
-    );
+    const [bareRate, queueRate] = [median(bareRuns.map((m) => m.rate)), median(queueRuns.map((m) => m.rate))];
+    const [bareCpu, queueCpu] = [median(bareRuns.map((m) => m.cpuMs)), median(queueRuns.map((m) => m.cpuMs))];
+    const cells = [threads, parallel, bareRate, queueRate, queueRate / bareRate, bareCpu, queueCpu];
+    console.log(cells.map((cell, i) => (i < 2 ? String(cell) : cell.toFixed(i === 4 ? 2 : 1)).padStart(6)).join(' | '));
   }
 }
+console.log(`load after: ${loadavg()[0]?.toFixed(2)}`);
 await rm(root, { recursive: true, force: true });

@@ -66,7 +66,8 @@ describe('image-processing worker on a real queue', () => {
   it('stores one output, reports progress after each pass, and overwrites it on a re-run', async () => {
     await storage.put(storageKeys.image('photo-1'), await quadrants(400, 300));
     const progress: unknown[] = [];
-    running.worker.on('progress', (_job, value) => progress.push(value));
+    const onProgress = (_job: Job, value: unknown) => progress.push(value);
+    running.worker.on('progress', onProgress);
     const operations: ImageOperation[] = [
       { type: 'resize', params: { width: 200, fit: 'inside' } },
       { type: 'crop', params: { left: 100, top: 0, width: 100, height: 75 } },
@@ -81,6 +82,7 @@ describe('image-processing worker on a real queue', () => {
     expect(await sharp(written).metadata()).toMatchObject({ format: 'webp', width: 100, height: 75 });
     // The resize ran as its own pass (a crop follows it), the crop and convert with the encoding.
     expect(progress).toEqual([33, 100]);
+    running.worker.off('progress', onProgress);
 
     const again = next('completed', job.id);
     await job.retry('completed');

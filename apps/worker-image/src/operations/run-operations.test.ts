@@ -35,6 +35,8 @@ describe('resize', () => {
     [{ height: 100, fit: 'fill' }, 400, 100],
     [{ width: 800, fit: 'inside', withoutEnlargement: true }, 400, 300],
     [{ width: 800, fit: 'inside' }, 800, 600],
+    [{ width: 800, height: 800, fit: 'cover', withoutEnlargement: true }, 400, 300],
+    [{ width: 800, height: 800, fit: 'contain', withoutEnlargement: true }, 800, 800],
   ] satisfies [ResizeParams, number, number][])('%j on 400x300 gives %ix%i, as estimated', async (params, width, height) => {
     const result = await apply(await solid(400, 300), [resize(params)]);
     expect({ width: result.written.width, height: result.written.height }).toEqual({ width, height });
