@@ -68,7 +68,8 @@ export async function addJobOnce<Q extends QueueName>(
   try {
     added = await addJob(queue, job.name, job.data, job.opts, mine.jobId);
   } catch (error) {
-    await store.swap(queue.contract, key, pending, undefined).catch(() => undefined);
+    // Not awaited: with Redis hanging, waiting for the release would push the 503 past its second.
+    void store.swap(queue.contract, key, pending, undefined).catch(() => undefined);
     throw error;
   }
   // The job is in Redis whatever happens next; a key left pending still resolves to it (see above).

@@ -1,4 +1,3 @@
-import { Transform, type TransformCallback } from 'node:stream';
 import { ApiError } from '../errors/index.js';
 
 export const imageContentTypes = ['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/gif', 'image/tiff'] as const;
@@ -17,52 +16,41 @@ const signatures: Record<ImageContentType, (head: Buffer) => boolean> = {
 };
 const HEAD_BYTES = 12;
 
-/** Passes an upload through, failing it when it exceeds `maxBytes` or is not the image its Content-Type says. */
-export class ImageIntake extends Transform {
-  private head = Buffer.alloc(0);
-  private checked = false;
-  bytes = 0;
-
-  constructor(
-    private readonly contentType: ImageContentType,
-    private readonly maxBytes: number,
-  ) {
-    super();
+/**
+ * Passes an upload through, failing when it exceeds `maxBytes` or is not the image its
+ * Content-Type says. A generator, so nothing is read (and nothing can fail unheard) until
+ * storage consumes it.
+ */
+export async function* checkedImage(
+  source: AsyncIterable<Buffer>,
+  contentType: ImageContentType,
+  maxBytes: number,
+): AsyncGenerator<Buffer> {
+  let head = Buffer.alloc(0);
+  let checked = false;
+  let bytes = 0;
+  for await (const chunk of source) {
+    bytes += chunk.length;
+    if (bytes > maxBytes) throw new ApiError(413, 'IMAGE_TOO_LARGE', `image exceeds the limit of ${maxBytes} bytes`);
+    if (checked) {
+      yield chunk;
+      continue;
+    }
+    head = Buffer.concat([head, chunk]);
+    if (head.length < HEAD_BYTES) continue;
+    checkHead(head, contentType);
+    checked = true;
+    yield head;
   }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.bytes += chunk.length;
-    if (this.bytes > this.maxBytes) {
-      callback(new ApiError(413, 'IMAGE_TOO_LARGE', `image exceeds the limit of ${this.maxBytes} bytes`));
-      return;
-    }
-    if (this.checked) {
-      callback(null, chunk);
-      return;
-    }
-    this.head = Buffer.concat([this.head, chunk]);
-    if (this.head.length < HEAD_BYTES) {
-      callback();
-      return;
-    }
-    this.release(callback);
+  if (!checked) {
+    checkHead(head, contentType);
+    yield head;
   }
+}
 
-  override _flush(callback: TransformCallback): void {
-    if (this.checked) callback();
-    else this.release(callback);
-  }
-
-  private release(callback: TransformCallback): void {
-    this.checked = true;
-    if (this.head.length === 0) {
-      callback(new ApiError(400, 'EMPTY_BODY', 'the request body is empty: send the image bytes'));
-    } else if (!signatures[this.contentType](this.head)) {
-      callback(
-        new ApiError(415, 'IMAGE_TYPE_MISMATCH', `the body is not a ${this.contentType} image (its first bytes say otherwise)`),
-      );
-    } else {
-      callback(null, this.head);
-    }
+function checkHead(head: Buffer, contentType: ImageContentType): void {
+  if (head.length === 0) throw new ApiError(400, 'EMPTY_BODY', 'the request body is empty: send the image bytes');
+  if (!signatures[contentType](head)) {
+    throw new ApiError(415, 'IMAGE_TYPE_MISMATCH', `the body is not a ${contentType} image (its first bytes say otherwise)`);
   }
 }

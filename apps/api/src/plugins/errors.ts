@@ -63,13 +63,12 @@ export const errorsPlugin = fp(
       }
       if (isRedisUnavailable(error, app.hasDecorator('redis') ? app.redis : undefined)) {
         request.log.warn({ err: error }, 'redis unavailable');
-        return reply
-          .status(503)
-          .header('retry-after', '1')
-          .send({
-            error: `Redis is not answering (${error.message}); nothing was changed, retry later`,
-            code: 'REDIS_UNAVAILABLE',
-          });
+        // A command that timed out may still run once Redis wakes up; a refused one never ran.
+        const outcome = /timed out/i.test(error.message)
+          ? 'the change may still be applied; retry with the same Idempotency-Key to avoid a duplicate'
+          : 'nothing was changed; retry later';
+        const message = `Redis is not answering (${error.message}): ${outcome}`;
+        return reply.status(503).header('retry-after', '1').send({ error: message, code: 'REDIS_UNAVAILABLE' });
       }
       request.log.error({ err: error }, 'request failed');
       return reply.status(500).send({ error: 'internal error', code: 'INTERNAL' });

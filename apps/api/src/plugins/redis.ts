@@ -15,7 +15,7 @@ export interface RedisPluginOptions {
 }
 
 /** Below 1 s, so a request to a Redis that stopped answering gets its 503 within the second the API promises. */
-export const REDIS_COMMAND_TIMEOUT_MS = 800;
+export const REDIS_COMMAND_TIMEOUT_MS = 700;
 const STARTUP_TIMEOUT_MS = 10_000;
 
 /** Connects at start (so the first request does not pay for it) and refuses an evicting Redis in production. */

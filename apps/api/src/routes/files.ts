@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { ObjectNotFoundError, storageKeys } from '@nightshift/storage';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError, notFound } from '../errors/index.js';
 import type { FileLinks } from '../lib/file-links.js';
-import { type ImageContentType, ImageIntake, imageContentTypes } from '../lib/image-intake.js';
+import { checkedImage, type ImageContentType, imageContentTypes } from '../lib/image-intake.js';
 import { authErrors, errorSchema } from '../schemas/common.js';
 import {
   contentTypesByExtension,
@@ -125,9 +125,8 @@ const imageUploadRoute: FastifyPluginAsyncZod<{ imageMaxBytes: number }> = async
       const imageId = randomUUID();
       const source = request.body as Readable | undefined;
       if (!source) throw new ApiError(400, 'EMPTY_BODY', 'the request body is empty: send the image bytes');
-      const intake = new ImageIntake(contentType, imageMaxBytes);
-      source.on('error', (error) => intake.destroy(error));
-      const stored = await app.storage.putStream(storageKeys.image(imageId), source.pipe(intake));
+      const body = Readable.from(checkedImage(source, contentType, imageMaxBytes));
+      const stored = await app.storage.putStream(storageKeys.image(imageId), body);
       return reply.status(201).send({ imageId, bytes: stored.bytes, contentType });
     },
   );

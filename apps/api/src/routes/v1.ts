@@ -37,8 +37,9 @@ export const v1Routes: FastifyPluginAsyncZod<V1Options> = async (app, options) =
   await app.register(queueRoutes);
   await app.register(jobRoutes);
   await app.register(schedulerRoutes);
-  await app.register(fileRoutes, options);
-  await app.register(flowRoutes, options);
+  const { imageMaxBytes, reportMaxBytes, links } = options;
+  await app.register(fileRoutes, { imageMaxBytes, reportMaxBytes, links });
+  await app.register(flowRoutes, { links });
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
