@@ -3,6 +3,8 @@ import { z } from 'zod';
 
 export const envSchema = z.object({
   ...workerEnvShape,
+  /** Heap ceiling of each render thread; unset, V8's default applies. A report that needs more fails alone. */
+  RENDER_MEMORY_MB: z.coerce.number().int().min(64).max(65_536).optional(),
 });
 export type Env = z.output<typeof envSchema>;
 

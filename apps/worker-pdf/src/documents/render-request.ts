@@ -1,0 +1,31 @@
+import type { ImageProcessingResult, PdfJob, ReportData } from '@nightshift/jobs';
+
+/** An image produced by a child job. Without `data` it is named in the PDF instead, saying why. */
+export interface EmbeddedImage {
+  fileId: string;
+  format: ImageProcessingResult['format'];
+  width: number;
+  height: number;
+  data?: Uint8Array;
+  skipped?: string;
+}
+
+/** Everything a render needs, already loaded and validated: it crosses into a worker thread as is. */
+export interface RenderRequest {
+  format: PdfJob['format'];
+  report: ReportData;
+  owner: string;
+  generatedAt: Date;
+  images: EmbeddedImage[];
+}
+
+export interface RenderedReport {
+  bytes: Uint8Array;
+  /** PDF pages; for a workbook, its worksheets. */
+  pages: number;
+}
+
+/** Where react-pdf is: breaking section `section` into pages, or writing out page `page` of `totalPages`. */
+export type LayoutEvent = { section: number; sections: number } | { page: number; totalPages: number };
+/** A fraction of the render done, from 0 to 1. */
+export type RenderProgress = (fraction: number) => void;
