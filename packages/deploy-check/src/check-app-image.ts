@@ -1,0 +1,86 @@
+import { chmod, chown, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { freePort } from '@nightshift/test-support';
+import { type AppExit, AppProcess } from './app-process.js';
+import { type BuildAppImageOptions, buildAppImage } from './build-app-image.js';
+import { parseEnvFile } from './env-file.js';
+import { readImageSpec } from './image-spec.js';
+import { execCommand } from './run-command.js';
+
+export interface CheckAppImageOptions extends BuildAppImageOptions {
+  redisUrl: string;
+  queuePrefix: string;
+}
+
+export interface AppImageCheck {
+  /** What `/healthz` answered once the app was up. */
+  healthStatus: number;
+  /** The exit code of the Dockerfile's HEALTHCHECK command, run against the app. */
+  healthcheckExit: number | null;
+  /** How the app ended after SIGTERM. */
+  exit: AppExit;
+  timings: Record<string, number>;
+  output: string;
+}
+
+/** The uid/gid `nobody`: the image runs as non-root, so the check does too where it can choose. */
+const NOBODY = { uid: 65_534, gid: 65_534 };
+
+/**
+ * Builds the app's image folder, then runs it as its Dockerfile says: the CMD in the deployed folder,
+ * the image's ENV overlaid with `.env.example` (as compose's `env_file` does), nothing else inherited.
+ */
+export async function checkAppImage(options: CheckAppImageOptions): Promise<AppImageCheck> {
+  const { repoRoot, app, workDir } = options;
+  const spec = await readImageSpec(repoRoot, app);
+  const { appDir, timings } = await buildAppImage(options);
+
+  const user = process.getuid?.() === 0 ? NOBODY : undefined;
+  const storage = join(workDir, 'storage');
+  const home = join(workDir, 'home');
+  for (const dir of [storage, home]) {
+    await mkdir(dir, { recursive: true });
+    if (user) await chown(dir, user.uid, user.gid);
+  }
+  await chmod(workDir, 0o755);
+
+  const port = await freePort();
+  const example = parseEnvFile(await readFile(join(repoRoot, '.env.example'), 'utf8'));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    HOME: home,
+    ...spec.env,
+    ...Object.fromEntries(example.filter((entry) => entry.value !== '').map((entry) => [entry.name, entry.value])),
+    ...app.requiredInProduction,
+    REDIS_URL: options.redisUrl,
+    QUEUE_PREFIX: options.queuePrefix,
+    STORAGE_DIR: storage,
+    HOST: '127.0.0.1',
+    [app.portVariable]: String(port),
+  };
+
+  const started = performance.now();
+  const running = AppProcess.start({ app: app.name, command: spec.cmd, cwd: appDir, env, user });
+  try {
+    const healthStatus = await running.waitHealthy(`http://127.0.0.1:${port}/healthz`);
+    timings.start = Math.round(performance.now() - started);
+    // The HEALTHCHECK names files the image copied from the repository: run those same files.
+    const healthcheck = spec.healthcheck.map((arg) => {
+      const source = spec.contextCopies.get(arg);
+      return source ? join(repoRoot, source) : arg;
+    });
+    const { code: healthcheckExit } = await execCommand(healthcheck, {
+      app: app.name,
+      step: 'healthcheck',
+      cwd: appDir,
+      env,
+      user,
+    });
+    const stopping = performance.now();
+    const exit = await running.stop();
+    timings.stop = Math.round(performance.now() - stopping);
+    return { healthStatus, healthcheckExit, exit, timings, output: running.output };
+  } finally {
+    await running.stop().catch(() => undefined);
+  }
+}

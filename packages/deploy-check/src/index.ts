@@ -1,0 +1,12 @@
+export { type AppExit, AppProcess } from './app-process.js';
+export { type AppImage, appImages } from './apps.js';
+export { type BuildAppImageOptions, type BuiltAppImage, buildAppImage } from './build-app-image.js';
+export { type AppImageCheck, type CheckAppImageOptions, checkAppImage } from './check-app-image.js';
+export { envPairs, execForm, finalStage, type Instruction, parseDockerfile } from './dockerfile.js';
+export { editPrunedManifest, type PackageManifest } from './edit-pruned-manifest.js';
+export { type EnvEntry, parseEnvFile } from './env-file.js';
+export { dockerfilePath, type ImageSpec, readImageSpec } from './image-spec.js';
+export { ImageStepError } from './image-step-error.js';
+export { DEPLOY_DIR, imageSteps, ROOT_BUILD_FILES } from './image-steps.js';
+export { deleteKeysWithPrefix } from './redis-keys.js';
+export { execCommand, runCommand } from './run-command.js';

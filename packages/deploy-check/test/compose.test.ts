@@ -1,0 +1,72 @@
+import { access, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { appImages, parseEnvFile } from '../src/index.js';
+
+const repoRoot = resolve(import.meta.dirname, '../../..');
+
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  command?: string[];
+  healthcheck?: { test: string[] };
+  env_file?: { path: string; required: boolean }[];
+  environment?: Record<string, string>;
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  deploy?: { replicas?: number };
+  stop_grace_period?: string;
+}
+
+const compose = parse(await readFile(join(repoRoot, 'docker', 'compose.yaml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
+const example = new Map(
+  parseEnvFile(await readFile(join(repoRoot, '.env.example'), 'utf8')).map((entry) => [entry.name, entry.value]),
+);
+const seconds = (duration = '10s') => Number(/^(\d+)s$/.exec(duration)?.[1] ?? Number.NaN);
+
+describe('docker/compose.yaml', () => {
+  it('runs Redis with AOF, noeviction, a healthcheck and a volume for its data', () => {
+    const redis = compose.services.redis;
+    const command = redis?.command?.join(' ');
+    expect(command).toContain('--appendonly yes');
+    expect(command).toContain('--maxmemory-policy noeviction');
+    expect(redis?.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
+    expect(redis?.volumes).toEqual(['redis-data:/data']);
+    expect(compose.volumes).toHaveProperty('redis-data');
+  });
+
+  it.each(appImages)(
+    'runs $name from its Dockerfile, on the shared storage volume, configured from .env.example',
+    async (app) => {
+      const service = compose.services[app.name];
+      expect(service?.build).toEqual({ context: '..', dockerfile: `docker/${app.name}.Dockerfile` });
+      await access(join(repoRoot, 'docker', `${app.name}.Dockerfile`));
+      // The deploy workflow points compose at a pushed image through this variable.
+      const variable = `${app.name.toUpperCase().replaceAll('-', '_')}_IMAGE`;
+      expect(service?.image).toBe(`\${${variable}:-nightshift-${app.name}:local}`);
+      expect(service?.env_file).toEqual([
+        { path: '../.env.example', required: true },
+        { path: '../.env', required: false },
+      ]);
+      expect(service?.volumes).toEqual([`storage:${example.get('STORAGE_DIR')}`]);
+      expect(service?.depends_on).toEqual({ redis: { condition: 'service_healthy' } });
+      // Docker's SIGKILL must come after the app's own shutdown timeout (30 s workers, 10 s API).
+      expect(seconds(service?.stop_grace_period)).toBeGreaterThan(app.name === 'api' ? 10 : 30);
+    },
+  );
+
+  it('scales worker-email to 2 replicas and runs worker-pdf with WORKER_CONCURRENCY=2', () => {
+    expect(compose.services['worker-email']?.deploy?.replicas).toBe(2);
+    expect(compose.services['worker-pdf']?.environment).toEqual({ WORKER_CONCURRENCY: '2' });
+    expect(compose.volumes).toHaveProperty('storage');
+  });
+
+  it('points the apps at the compose Redis and lets the API listen beyond its container', () => {
+    expect(example.get('REDIS_URL')).toBe('redis://redis:6379');
+    expect(example.get('HOST')).toBe('0.0.0.0');
+  });
+});
