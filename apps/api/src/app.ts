@@ -30,8 +30,14 @@ export async function buildApp(env: Env) {
     onConstructorPoisoning: 'error',
   }).withTypeProvider<ZodTypeProvider>();
   app.setSerializerCompiler(serializerCompiler);
+  // Requests still in flight at shutdown close their keep-alive connection, or close() would wait for the client to hang up.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
   });
 
   await app.register(errorsPlugin);

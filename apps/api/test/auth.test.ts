@@ -77,7 +77,10 @@ describe('body limit', () => {
 
 describe('Bull Board at /admin/queues', () => {
   const fillBoard = (route: string) =>
-    route.replace(/:(\w+)/g, (_match, name: string) => ({ queueName: 'email', jobId: 'board-job', queueStatus: 'failed' })[name] ?? 'x');
+    route.replace(
+      /:(\w+)/g,
+      (_match, name: string) => ({ queueName: 'email', jobId: 'board-job', queueStatus: 'failed' })[name] ?? 'x',
+    );
 
   it('answers 401 on every page, asset and dashboard API route without the admin credentials', async () => {
     const page = await t.app.inject({ method: 'GET', url: '/admin/queues', headers: adminAuth() });
@@ -85,8 +88,16 @@ describe('Bull Board at /admin/queues', () => {
     const asset = /src="(static\/js\/[^"]+\.js)"/.exec(page.body)?.[1];
     expect(asset).toBeDefined();
 
-    const pages = [appRoutes.entryPoint.route].flat().map((route) => ({ method: 'GET', url: `/admin/queues${fillBoard(route)}` }));
-    const api = appRoutes.api.map((route) => ({ method: route.method.toUpperCase(), url: `/admin/queues${fillBoard(route.route)}` }));
+    const pages = [appRoutes.entryPoint.route]
+      .flat()
+      .map((route) => ({ method: 'GET', url: `/admin/queues${fillBoard(route)}` }));
+    const api = appRoutes.api.flatMap((route) =>
+      [route.route]
+        .flat()
+        .flatMap((path) =>
+          [route.method].flat().map((method) => ({ method: method.toUpperCase(), url: `/admin/queues${fillBoard(path)}` })),
+        ),
+    );
     const all = [...pages, ...api, { method: 'GET', url: `/admin/queues/${asset}` }];
     expect(api.length).toBeGreaterThanOrEqual(30);
     for (const { method, url } of all) {

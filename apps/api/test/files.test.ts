@@ -53,7 +53,8 @@ describe('POST /v1/images', () => {
 
 describe('PUT /v1/reports/:reportId', () => {
   const report = { title: 'Sales', columns: [{ key: 'region', label: 'Region' }], rows: [{ region: 'North' }] };
-  const put = (id: string, payload: object) => t.app.inject({ method: 'PUT', url: `/v1/reports/${id}`, headers: auth(), payload });
+  const put = (id: string, payload: object) =>
+    t.app.inject({ method: 'PUT', url: `/v1/reports/${id}`, headers: auth(), payload });
 
   it('stores report data: 201 when new, 200 when replaced', async () => {
     expect((await put('q3', report)).statusCode).toBe(201);
@@ -63,7 +64,7 @@ describe('PUT /v1/reports/:reportId', () => {
     expect(JSON.parse((await t.app.storage.get(storageKeys.report('q3'))).toString()).title).toBe('Sales (revised)');
   });
 
-  it("checks the data against the report contract and the id against the storage rules", async () => {
+  it('checks the data against the report contract and the id against the storage rules', async () => {
     const bad = await put('q4', { ...report, rows: [{ region: 'North', profit: 3 }] });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().issues[0].path).toBe('rows[0].profit');

@@ -86,7 +86,11 @@ describe('POST /v1/queues/:queue/jobs/bulk', () => {
   });
 
   it('refuses more than 1000 jobs', async () => {
-    const response = await post('/v1/queues/image-processing/jobs/bulk', { jobs: Array.from({ length: 1001 }, () => resize('a')) }, {});
+    const response = await post(
+      '/v1/queues/image-processing/jobs/bulk',
+      { jobs: Array.from({ length: 1001 }, () => resize('a')) },
+      {},
+    );
     // 1001 small jobs exceed the default 256 KiB body limit before validation; either way nothing is added.
     expect([400, 413]).toContain(response.statusCode);
   });
@@ -94,7 +98,9 @@ describe('POST /v1/queues/:queue/jobs/bulk', () => {
 
 describe('reading jobs', () => {
   it('returns a job with its state and timestamps, 404 when unknown', async () => {
-    const { id } = (await post('/v1/queues/pdf/jobs', { name: 'report', data: { reportId: 'r1', userId: 'u1', format: 'pdf' } })).json();
+    const { id } = (
+      await post('/v1/queues/pdf/jobs', { name: 'report', data: { reportId: 'r1', userId: 'u1', format: 'pdf' } })
+    ).json();
     const response = await get(`/v1/queues/pdf/jobs/${id}`);
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({
@@ -117,7 +123,11 @@ describe('reading jobs', () => {
 
   it('pages through a state with a cursor', async () => {
     for (const reportId of ['p1', 'p2', 'p3']) {
-      await post('/v1/queues/pdf/jobs', { name: 'report', data: { reportId, userId: 'u', format: 'xlsx' }, opts: { delay: 60_000 } });
+      await post('/v1/queues/pdf/jobs', {
+        name: 'report',
+        data: { reportId, userId: 'u', format: 'xlsx' },
+        opts: { delay: 60_000 },
+      });
     }
     const first = (await get('/v1/queues/pdf/jobs?state=delayed&limit=2')).json();
     expect(first.jobs).toHaveLength(2);

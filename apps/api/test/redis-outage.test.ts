@@ -29,7 +29,11 @@ async function addJob(): Promise<{ status: number; ms: number; body: { code?: st
     headers: { ...auth(), 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'welcome', data: welcomeEmail() }),
   });
-  const result = { status: response.status, ms: performance.now() - started, body: await response.json() };
+  const result = {
+    status: response.status,
+    ms: performance.now() - started,
+    body: (await response.json()) as { code?: string; error?: string },
+  };
   if (process.env.REPORT_TIMINGS) console.log(`POST /v1/queues/email/jobs: ${result.status} in ${result.ms.toFixed(0)} ms`);
   return result;
 }

@@ -13,7 +13,11 @@ const put = (id: string, payload: object, queue = 'email') =>
 
 describe('job schedulers', () => {
   it('upserts a cron scheduler in a time zone and lists it with its next run', async () => {
-    const response = await put('monday-digest', { pattern: '0 8 * * 1', tz: 'Europe/Paris', job: { name: 'digest', data: digest } });
+    const response = await put('monday-digest', {
+      pattern: '0 8 * * 1',
+      tz: 'Europe/Paris',
+      job: { name: 'digest', data: digest },
+    });
     expect(response.statusCode).toBe(200);
     const view = response.json();
     expect(view).toMatchObject({ id: 'monday-digest', queue: 'email', name: 'digest', pattern: '0 8 * * 1', tz: 'Europe/Paris' });
@@ -31,7 +35,9 @@ describe('job schedulers', () => {
 
   it('leaves exactly one scheduler when several upserts of one id race', async () => {
     const responses = await Promise.all(
-      [10_000, 20_000, 30_000, 40_000, 50_000].map((every) => put('racy', { every, job: { name: 'digest', data: digest } }, 'email')),
+      [10_000, 20_000, 30_000, 40_000, 50_000].map((every) =>
+        put('racy', { every, job: { name: 'digest', data: digest } }, 'email'),
+      ),
     );
     expect(responses.map((response) => response.statusCode)).toEqual([200, 200, 200, 200, 200]);
     const schedulers = await t.app.queues.email.getJobSchedulers();

@@ -21,7 +21,12 @@ export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> =
 function namingUnknownKeys(error: z.ZodError): z.ZodError {
   const issues = error.issues.flatMap((issue): z.core.$ZodIssue[] =>
     issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ code: 'custom', path: [...issue.path, key], message: 'is not a known field', input: undefined }))
+      ? issue.keys.map((key) => ({
+          code: 'custom',
+          path: [...issue.path, key],
+          message: 'is not a known field',
+          input: undefined,
+        }))
       : [issue],
   );
   return new ZodError(issues);
@@ -44,7 +49,8 @@ export const errorsPlugin = fp(
     app.setErrorHandler((error: FastifyError | Error, request, reply) => {
       if (error instanceof RequestValidationError) {
         // A path parameter that cannot exist (an unknown queue, a malformed id) names a resource that is not there.
-        if (error.part === 'params') return reply.status(404).send({ error: error.message, code: 'NOT_FOUND', issues: error.issues });
+        if (error.part === 'params')
+          return reply.status(404).send({ error: error.message, code: 'NOT_FOUND', issues: error.issues });
         return reply.status(400).send({ error: error.message, code: error.code, issues: error.issues });
       }
       if (error instanceof InvalidJobDataError) {

@@ -1,0 +1,51 @@
+import { ConfigError, parseEnv } from '@nightshift/config';
+import { TestRedisServer } from '@nightshift/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.js';
+import { envSchema } from '../src/env.js';
+
+describe('configuration', () => {
+  it('refuses to start in production without tokens, admin credentials and a link secret', () => {
+    const attempt = () => parseEnv(envSchema, { NODE_ENV: 'production' });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/API_TOKENS is required in production.*ADMIN_USER.*ADMIN_PASSWORD.*FILE_LINK_SECRET/);
+  });
+
+  it('names a bad value', () => {
+    expect(() => parseEnv(envSchema, { PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => parseEnv(envSchema, { PUBLIC_BASE_URL: 'ftp://files' })).toThrow(/PUBLIC_BASE_URL must be an http\(s\) URL/);
+  });
+
+  it('defaults PUBLIC_BASE_URL to this port on localhost', () => {
+    expect(parseEnv(envSchema, { PORT: '4100' }).PUBLIC_BASE_URL).toBe('http://localhost:4100');
+  });
+});
+
+describe('a Redis that evicts keys', () => {
+  let redis: TestRedisServer;
+  beforeAll(async () => {
+    redis = await TestRedisServer.start({ config: { 'maxmemory-policy': 'allkeys-lru' } });
+  });
+  afterAll(() => redis.destroy());
+
+  const env = (NODE_ENV: string) =>
+    parseEnv(envSchema, {
+      NODE_ENV,
+      LOG_LEVEL: 'silent',
+      REDIS_URL: redis.url,
+      API_TOKENS: 't',
+      ADMIN_USER: 'a',
+      ADMIN_PASSWORD: 'p',
+      FILE_LINK_SECRET: 'x'.repeat(32),
+    });
+
+  it('stops the API from starting in production', async () => {
+    await expect(buildApp(env('production'))).rejects.toThrow(/maxmemory-policy is "allkeys-lru"/);
+  });
+
+  it('is only a warning in development', async () => {
+    const app = await buildApp(env('development'));
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    await app.close();
+  });
+});

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auth, startTestApp, type TestApp, welcomeEmail } from './helpers.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+const perQueue = (template: string) => ['email', 'pdf', 'image-processing'].map((queue) => template.replace('{q}', queue));
+
+/** The public contract of issue 3, plus the operations routes. */
+const expectedOperations = [
+  'GET /healthz',
+  'GET /readyz',
+  'GET /metrics',
+  'GET /v1/queues',
+  'POST /v1/queues/{queue}/pause',
+  'POST /v1/queues/{queue}/resume',
+  ...perQueue('POST /v1/queues/{q}/jobs'),
+  ...perQueue('POST /v1/queues/{q}/jobs/bulk'),
+  'GET /v1/queues/{queue}/jobs',
+  'GET /v1/queues/{queue}/jobs/{id}',
+  'GET /v1/queues/{queue}/jobs/{id}/logs',
+  'POST /v1/queues/{queue}/jobs/{id}/retry',
+  'DELETE /v1/queues/{queue}/jobs/{id}',
+  ...perQueue('PUT /v1/queues/{q}/schedulers/{id}'),
+  'GET /v1/queues/{queue}/schedulers',
+  'DELETE /v1/queues/{queue}/schedulers/{id}',
+  'POST /v1/images',
+  'PUT /v1/reports/{reportId}',
+  'GET /v1/files/{fileId}',
+  'POST /v1/flows/report-delivery',
+].sort();
+
+describe('OpenAPI', () => {
+  it('lists every route, and no other', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/docs/json' });
+    expect(response.statusCode).toBe(200);
+    const paths = response.json().paths as Record<string, Record<string, unknown>>;
+    const operations = Object.entries(paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(operations.sort()).toEqual(expectedOperations);
+  });
+
+  it("documents each queue's request body with that queue's contract", async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const body = JSON.stringify(doc.paths['/v1/queues/email/jobs'].post.requestBody);
+    for (const template of ['welcome', 'reset-password', 'invoice', 'trial-expiry', 'weekly-digest', 'report-ready']) {
+      expect(body).toContain(`"${template}"`);
+    }
+    const imageBody = JSON.stringify(doc.paths['/v1/queues/image-processing/jobs'].post.requestBody);
+    expect(imageBody).toContain('"operations"');
+    expect(doc.paths['/v1/queues/email/jobs'].post.responses).toHaveProperty('400');
+  });
+
+  it('serves the UI at /docs', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/docs/' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/text\/html/);
+  });
+});
+
+describe('health and metrics', () => {
+  it('answers /healthz and /readyz without a token', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    expect((await t.app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ok', redis: 'ready' });
+  });
+
+  it('exposes per-queue counts and HTTP totals and durations by route pattern', async () => {
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/queues/email/jobs',
+      headers: auth(),
+      payload: { name: 'w', data: welcomeEmail() },
+    });
+    await t.app.inject({ method: 'GET', url: '/v1/queues/email/jobs/some-id', headers: auth() });
+    const response = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(response.headers['content-type']).toMatch(/text\/plain/);
+    const text = response.body;
+    expect(text).toContain('nightshift_queue_jobs{queue="email",state="waiting"} 1');
+    expect(text).toContain('nightshift_queue_jobs{queue="pdf",state="failed"} 0');
+    expect(text).toContain('nightshift_redis_up 1');
+    expect(text).toContain('nightshift_api_http_requests_total{method="POST",route="/v1/queues/email/jobs",status="202"} 1');
+    expect(text).toContain('nightshift_api_http_requests_total{method="GET",route="/v1/queues/:queue/jobs/:id",status="404"} 1');
+    expect(text).toMatch(
+      /nightshift_api_http_request_duration_seconds_count\{method="POST",route="\/v1\/queues\/email\/jobs",status="202"\} 1/,
+    );
+  });
+
+  it('tags every response with a request id, taking the caller’s when given', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'trace-42' } });
+    expect(response.headers['x-request-id']).toBe('trace-42');
+  });
+});
