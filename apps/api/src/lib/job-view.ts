@@ -38,7 +38,8 @@ export async function findFailedChild(
   const key = /^child (.+) failed$/.exec(failedReason ?? '')?.[1];
   if (!key?.startsWith(`${prefix}:`)) return null;
   const rest = key.slice(prefix.length + 1);
-  const separator = rest.lastIndexOf(':');
+  // Queue names hold no ":", job ids may (scheduler runs are `repeat:<id>:<time>`).
+  const separator = rest.indexOf(':');
   const [queue, id] = [rest.slice(0, separator), rest.slice(separator + 1)];
   if (!isQueueName(queue)) return null;
   const child = await queues[queue].getJob(id);

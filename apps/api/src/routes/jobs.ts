@@ -110,7 +110,7 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        summary: 'List jobs in one state, newest first, a page at a time',
+        summary: 'List the jobs in one state, a page at a time',
         params: queueParams,
         querystring: listJobsQuery,
         response: { 200: jobListSchema, 400: errorSchema, ...authErrors },
