@@ -6,6 +6,7 @@ import { type BuildAppImageOptions, buildAppImage } from './build-app-image.js';
 import { parseEnvFile } from './env-file.js';
 import { readImageSpec } from './image-spec.js';
 import { execCommand } from './run-command.js';
+import { unresolvedImports } from './unresolved-imports.js';
 
 export interface CheckAppImageOptions extends BuildAppImageOptions {
   redisUrl: string;
@@ -17,6 +18,8 @@ export interface AppImageCheck {
   healthStatus: number;
   /** The exit code of the Dockerfile's HEALTHCHECK command, run against the app. */
   healthcheckExit: number | null;
+  /** Bare imports in the deployed dist that do not resolve from the deployed folder. */
+  unresolvedImports: string[];
   /** How the app ended after SIGTERM. */
   exit: AppExit;
   timings: Record<string, number>;
@@ -59,6 +62,7 @@ export async function checkAppImage(options: CheckAppImageOptions): Promise<AppI
     [app.portVariable]: String(port),
   };
 
+  const unresolved = await unresolvedImports(app.name, appDir, env);
   const started = performance.now();
   const running = AppProcess.start({ app: app.name, command: spec.cmd, cwd: appDir, env, user });
   try {
@@ -79,7 +83,7 @@ export async function checkAppImage(options: CheckAppImageOptions): Promise<AppI
     const stopping = performance.now();
     const exit = await running.stop();
     timings.stop = Math.round(performance.now() - stopping);
-    return { healthStatus, healthcheckExit, exit, timings, output: running.output };
+    return { healthStatus, healthcheckExit, unresolvedImports: unresolved, exit, timings, output: running.output };
   } finally {
     await running.stop().catch(() => undefined);
   }

@@ -10,3 +10,4 @@ export { ImageStepError } from './image-step-error.js';
 export { DEPLOY_DIR, imageSteps, ROOT_BUILD_FILES } from './image-steps.js';
 export { deleteKeysWithPrefix } from './redis-keys.js';
 export { execCommand, runCommand } from './run-command.js';
+export { unresolvedImports } from './unresolved-imports.js';

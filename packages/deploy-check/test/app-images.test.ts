@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 describe.each(appImages)('the $name image, built as its Dockerfile builds it', (app) => {
-  it('starts from its deployed folder alone, answers /healthz and its HEALTHCHECK, and exits 0 on SIGTERM', async () => {
+  it('starts from its deployed folder alone, resolves every import its dist makes, answers /healthz and its HEALTHCHECK, and exits 0 on SIGTERM', async () => {
     const workDir = await mkdtemp(join(tmpdir(), `nightshift-image-${app.name}-`));
     const queuePrefix = uniquePrefix(`image-${app.name}`);
     cleanups.push(
@@ -29,6 +29,7 @@ describe.each(appImages)('the $name image, built as its Dockerfile builds it', (
     const check = await checkAppImage({ repoRoot, app, workDir, turboCacheDir, redisUrl: SHARED_REDIS_URL, queuePrefix });
     console.info(`${app.name} image steps (ms): ${JSON.stringify(check.timings)}`);
 
+    expect(check.unresolvedImports).toEqual([]);
     expect(check.healthStatus).toBe(200);
     expect(check.healthcheckExit, check.output).toBe(0);
     expect(check.exit, check.output).toEqual({ code: 0, signal: null });
