@@ -32,7 +32,11 @@ describe('POST /v1/images', () => {
 
   it('answers 415 to other types and to bytes that are not the declared format', async () => {
     expect((await upload('{"a":1}', 'application/json')).statusCode).toBe(415);
-    expect((await upload('hello', 'text/plain')).statusCode).toBe(415);
+    const text = await upload('hello', 'text/plain');
+    expect(text.statusCode).toBe(415);
+    expect(text.json().error).toBe(
+      'Content-Type text/plain is not accepted here: send image/jpeg, image/png, image/webp, image/avif, image/gif, image/tiff',
+    );
     expect((await upload(png, 'image/svg+xml')).statusCode).toBe(415);
     const mislabelled = await upload(jpeg, 'image/png');
     expect(mislabelled.statusCode).toBe(415);

@@ -63,6 +63,12 @@ export const errorsPlugin = fp(
         const message = 'the body is not valid JSON, or holds a forbidden "__proto__" or "constructor.prototype" key';
         return reply.status(400).send({ error: message, code: 'INVALID_JSON' });
       }
+      if ('code' in error && error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+        const accepted = (request.routeOptions.schema as { consumes?: string[] } | undefined)?.consumes ?? ['application/json'];
+        const given = request.headers['content-type'] ?? 'none';
+        const message = `Content-Type ${given} is not accepted here: send ${accepted.join(', ')}`;
+        return reply.status(415).send({ error: message, code: 'UNSUPPORTED_MEDIA_TYPE' });
+      }
       const statusCode = 'statusCode' in error ? error.statusCode : undefined;
       if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
         return reply.status(statusCode).send({ error: error.message, code: 'code' in error ? error.code : 'BAD_REQUEST' });

@@ -30,7 +30,10 @@ export const redisPlugin = fp<RedisPluginOptions>(
       lastError = error;
       app.log.debug({ err: error }, 'redis connection error');
     });
-    client.on('close', () => app.log.warn('redis connection lost: job routes answer 503 until it is back'));
+    let quitting = false;
+    client.on('close', () => {
+      if (!quitting) app.log.warn('redis connection lost: job routes answer 503 until it is back');
+    });
     client.on('ready', () => app.log.info({ redis: redactRedisUrl(url) }, 'redis connection ready'));
 
     try {
@@ -47,6 +50,7 @@ export const redisPlugin = fp<RedisPluginOptions>(
 
     app.decorate('redis', client);
     app.addHook('onClose', async () => {
+      quitting = true;
       await client.quit().catch(() => client.disconnect());
     });
   },
