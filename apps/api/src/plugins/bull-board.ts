@@ -18,9 +18,7 @@ export const bullBoardPlugin: FastifyPluginAsync<{ user: string; password: strin
         // The board's "add job" form shows the contract, and ContractQueue.add still validates what it sends.
         new BullMQAdapter(app.queues[name], { jobDataSchema: z.toJSONSchema(jobContracts[name].data, { io: 'input' }) }),
     ),
-    // @bull-board/fastify 9.10.1 (its latest) declares @bull-board/api 9.10.1 while the catalog pins
-    // 9.10.2: identical at run time, but TypeScript sees two BaseAdapter classes.
-    serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
+    serverAdapter,
     options: { uiConfig: { boardTitle: 'Nightshift' } },
   });
   app.addHook('onRequest', basicAuth(user, password));
