@@ -31,6 +31,14 @@ export const workerEnvShape = {
   METRICS_PORT: portFromEnv.default(9_100),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * Crash recovery timings. Unset, BullMQ's defaults apply and production keeps them: a job's lock
+   * lasts 30 s (renewed every 15 s while it runs), stalled jobs are looked for every 30 s, and a job
+   * that stalls a second time fails. Tests shorten them so a killed worker's jobs come back in seconds.
+   */
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
+  WORKER_MAX_STALLED_COUNT: z.coerce.number().int().min(0).max(100).optional(),
 };
 
 export const commonEnvSchema = z.object(commonEnvShape);

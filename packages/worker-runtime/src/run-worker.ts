@@ -56,6 +56,7 @@ export async function startWorker<Q extends QueueName>(options: StartWorkerOptio
   const processor = withRuntimeErrors(options.processor, { worker: (): Worker => worker, queue, logger, metrics });
   const worker = createWorker(queue, processor, {
     ...options.workerOptions,
+    ...recoveryTimings(env),
     redisUrl: env.REDIS_URL,
     prefix: env.QUEUE_PREFIX,
     concurrency: env.WORKER_CONCURRENCY ?? options.defaultConcurrency,
@@ -82,6 +83,9 @@ export async function startWorker<Q extends QueueName>(options: StartWorkerOptio
       redis: redactRedisUrl(env.REDIS_URL),
       prefix: env.QUEUE_PREFIX,
       healthPort: health.port,
+      lockDurationMs: worker.opts.lockDuration,
+      stalledIntervalMs: worker.opts.stalledInterval,
+      maxStalledCount: worker.opts.maxStalledCount,
     },
     'worker started',
   );
@@ -157,6 +161,16 @@ function withRuntimeErrors<Q extends QueueName>(
       throw Worker.RateLimitError();
     }
   };
+}
+
+/** The operator's `WORKER_*` lock and stall settings, where set; they override the app's own. */
+function recoveryTimings(env: WorkerEnv): Pick<CreateWorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount'> {
+  const timings = {
+    lockDuration: env.WORKER_LOCK_DURATION_MS,
+    stalledInterval: env.WORKER_STALLED_INTERVAL_MS,
+    maxStalledCount: env.WORKER_MAX_STALLED_COUNT,
+  };
+  return Object.fromEntries(Object.entries(timings).filter(([, value]) => value !== undefined));
 }
 
 async function closeWithin(worker: Worker, timeoutMs: number): Promise<boolean> {
