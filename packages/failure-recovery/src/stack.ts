@@ -1,0 +1,173 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ContractQueue, createQueue, type QueueName, queueNames } from '@nightshift/jobs';
+import { freePort, type RedisServerOptions, ResendStandIn, TestRedisServer, uniquePrefix } from '@nightshift/test-support';
+import { QueueEvents } from 'bullmq';
+import { ApiClient } from './api-client.js';
+import { type AppName, AppProcess, type WorkerApp } from './app-process.js';
+
+/**
+ * Lock and stall timings short enough for tests. Production keeps BullMQ's defaults, given beside
+ * each: a killed worker's jobs then come back within about a minute instead of a few seconds.
+ */
+export const TEST_RECOVERY_TIMINGS = {
+  /** Production: 30000 (unset). The lock is renewed every half of it while the job runs. */
+  WORKER_LOCK_DURATION_MS: '2000',
+  /** Production: 30000 (unset). A stalled job is moved back within two checks after its lock expired. */
+  WORKER_STALLED_INTERVAL_MS: '1000',
+  /** Production: 1 (unset). A job whose worker dies a second time while running it fails. */
+  WORKER_MAX_STALLED_COUNT: '1',
+  /** Production: 30000 (the default). How long SIGTERM waits for jobs in flight. */
+  SHUTDOWN_TIMEOUT_MS: '8000',
+} as const;
+
+export const API_TOKEN = 'failure-recovery-token-0123456789';
+const FILE_LINK_SECRET = 'failure-recovery-file-link-secret-0123456789';
+
+export interface RunningApi {
+  process: AppProcess;
+  client: ApiClient;
+  url: string;
+}
+
+/**
+ * One scenario's whole system: its own redis-server (AOF on, `noeviction`), storage folder, key
+ * prefix and Resend stand-in, and the built apps it starts, configured as in production
+ * (`NODE_ENV=production`) except for the recovery timings above.
+ */
+export class NightshiftStack {
+  readonly processes: AppProcess[] = [];
+  private readonly queues = new Map<QueueName, ContractQueue<QueueName>>();
+  private readonly events: QueueEvents[] = [];
+
+  private constructor(
+    readonly redis: TestRedisServer,
+    readonly storageDir: string,
+    readonly prefix: string,
+    readonly resend: ResendStandIn,
+  ) {}
+
+  static async start(redisOptions: RedisServerOptions = {}): Promise<NightshiftStack> {
+    const [redis, storageDir, resend] = await Promise.all([
+      TestRedisServer.start({ appendonly: true, ...redisOptions }),
+      mkdtemp(join(tmpdir(), 'nightshift-recovery-')),
+      ResendStandIn.start(),
+    ]);
+    return new NightshiftStack(redis, storageDir, uniquePrefix('recovery'), resend);
+  }
+
+  /** An app's variables as production would set them, pointing at this stack. */
+  variables(app: AppName, overrides: Record<string, string> = {}): Record<string, string> {
+    const common = {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      REDIS_URL: this.redis.url,
+      QUEUE_PREFIX: this.prefix,
+      STORAGE_DIR: this.storageDir,
+    };
+    const perApp: Record<AppName, Record<string, string>> = {
+      api: {
+        API_TOKENS: API_TOKEN,
+        ADMIN_USER: 'admin',
+        ADMIN_PASSWORD: 'failure-recovery-admin-password',
+        FILE_LINK_SECRET,
+        RATE_LIMIT_MAX: '1000000',
+      },
+      'worker-email': {
+        RESEND_API_KEY: 're_failure_recovery',
+        RESEND_BASE_URL: this.resend.url,
+        EMAIL_FROM: 'Nightshift <no-reply@nightshift.test>',
+        // The stand-in has no allowance to protect: let the load through as fast as the worker goes.
+        EMAIL_RATE_MAX: '100000',
+      },
+      'worker-image': {},
+      'worker-pdf': {},
+    };
+    const worker = app === 'api' ? {} : { ...TEST_RECOVERY_TIMINGS, METRICS_PORT: '0' };
+    return { ...common, ...worker, ...perApp[app], ...overrides };
+  }
+
+  /** Starts the API on a free port and resolves once its /healthz answers. */
+  async startApi(overrides: Record<string, string> = {}): Promise<RunningApi> {
+    const port = overrides.PORT ?? String(await freePort());
+    const process = this.spawn('api', this.variables('api', { PORT: port, HOST: '127.0.0.1', ...overrides }));
+    const url = `http://127.0.0.1:${port}`;
+    await process.waitHealthy(`${url}/healthz`);
+    return { process, url, client: new ApiClient(url, API_TOKEN) };
+  }
+
+  /** Starts a worker and resolves once it has said "worker started" and its /healthz answers. */
+  async startWorker(app: WorkerApp, overrides: Record<string, string> = {}): Promise<AppProcess> {
+    const process = this.spawn(app, this.variables(app, overrides));
+    await waitWorkerHealthy(process);
+    return process;
+  }
+
+  /** Starts an app without waiting for it (for apps expected to refuse to start). */
+  spawn(app: AppName, variables: Record<string, string>): AppProcess {
+    const process = AppProcess.start(app, variables);
+    this.processes.push(process);
+    return process;
+  }
+
+  /** A queue of this stack's, from the test process, to inspect what the apps did. */
+  queue<Q extends QueueName>(name: Q): ContractQueue<Q> {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = createQueue(name, { redisUrl: this.redis.url, prefix: this.prefix }) as ContractQueue<QueueName>;
+      queue.on('error', () => {}); // scenarios stop Redis on purpose; what matters is asserted elsewhere
+      this.queues.set(name, queue);
+    }
+    return queue as unknown as ContractQueue<Q>;
+  }
+
+  /** Listens to a queue's event stream; resolved once subscribed, so no later event is missed. */
+  async queueEvents(name: QueueName): Promise<QueueEvents> {
+    const events = new QueueEvents(name, {
+      connection: { url: this.redis.url, maxRetriesPerRequest: null },
+      prefix: this.prefix,
+    });
+    events.on('error', () => {});
+    this.events.push(events);
+    await events.waitUntilReady();
+    return events;
+  }
+
+  /** Every job count of every queue: what "nothing was enqueued" compares. */
+  async jobCounts(): Promise<Record<string, Record<string, number>>> {
+    const entries = await Promise.all(
+      queueNames.map(async (name) => {
+        const queue = this.queue(name);
+        const counts = await queue.getJobCounts(
+          'waiting',
+          'active',
+          'delayed',
+          'prioritized',
+          'completed',
+          'failed',
+          'waiting-children',
+        );
+        const schedulers = await queue.getJobSchedulersCount();
+        return [name, { ...counts, schedulers }] as const;
+      }),
+    );
+    return Object.fromEntries(entries);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.processes.map((process) => process.kill('SIGKILL')));
+    await Promise.all(this.events.map((events) => events.close()));
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    await this.resend.close();
+    await this.redis.destroy();
+    await rm(this.storageDir, { recursive: true, force: true });
+  }
+}
+
+/** A worker prints its health port in "worker started" (METRICS_PORT=0 picks a free one); then /healthz must answer. */
+export async function waitWorkerHealthy(process: AppProcess): Promise<{ healthPort: number; startedAt: number }> {
+  const started = await process.waitForLine((line) => line.msg === 'worker started', 'worker started');
+  await process.waitHealthy(`http://127.0.0.1:${String(started.healthPort)}/healthz`);
+  return { healthPort: Number(started.healthPort), startedAt: started.readAt };
+}
