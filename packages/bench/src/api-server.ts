@@ -1,0 +1,61 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { ChildServer } from './child-server.js';
+import { API_TOKEN } from './fixtures.js';
+
+/**
+ * The API as production starts it (`apps/api/src/server.ts`, NODE_ENV=production, info logs),
+ * on the bench's Redis. Only the rate limit is raised out of the way: 64 connections on one
+ * token would otherwise be answered 429 within a second.
+ */
+export class ApiServer {
+  readonly prefix = '{nightshift}';
+
+  private constructor(
+    private readonly server: ChildServer,
+    private readonly storageDir: string,
+  ) {}
+
+  static async start(redisUrl: string, nodeArgs: readonly string[], overrides: Record<string, string> = {}): Promise<ApiServer> {
+    const apiDir = dirname(createRequire(import.meta.url).resolve('@nightshift/api/package.json'));
+    const storageDir = await mkdtemp(join(tmpdir(), 'nightshift-bench-api-'));
+    const server = await ChildServer.start({
+      script: 'src/server.ts',
+      cwd: apiDir,
+      readyPath: '/readyz',
+      nodeArgs,
+      env: {
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'info',
+        REDIS_URL: redisUrl,
+        QUEUE_PREFIX: '{nightshift}',
+        STORAGE_DIR: storageDir,
+        API_TOKENS: API_TOKEN,
+        ADMIN_USER: 'bench',
+        ADMIN_PASSWORD: 'bench-admin-password',
+        FILE_LINK_SECRET: 'bench-file-link-secret-0123456789abcdef',
+        RATE_LIMIT_MAX: '1000000',
+        RATE_LIMIT_WINDOW_MS: '1000',
+        ...overrides,
+      },
+    }).catch(async (error: unknown) => {
+      await rm(storageDir, { recursive: true, force: true });
+      throw error;
+    });
+    return new ApiServer(server, storageDir);
+  }
+
+  /** Where jobs are added: `POST` this with `{ name, data }` and the bench token. */
+  get emailJobsUrl(): string {
+    return `${this.server.url}/v1/queues/email/jobs`;
+  }
+
+  async stop(): Promise<void> {
+    await this.server.stop();
+    await rm(this.storageDir, { recursive: true, force: true });
+  }
+}
+
+export const apiHeaders = { 'content-type': 'application/json', authorization: `Bearer ${API_TOKEN}` };

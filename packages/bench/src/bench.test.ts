@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { toMarkdown } from './report.js';
+import { runBench } from './run-bench.js';
+import { SMOKE } from './settings.js';
+
+/**
+ * The whole benchmark with tiny counts, so it never rots: every path it measures still starts,
+ * runs and reports. Its numbers mean nothing here; `pnpm bench` takes the real ones.
+ */
+describe('benchmark smoke run', () => {
+  it('measures every row, ours beside raw, and renders the table', { timeout: 180_000 }, async () => {
+    const report = await runBench(SMOKE);
+
+    const ids = report.rows.map((row) => row.id);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'enqueue-api',
+        'enqueue-library',
+        'enqueue-http-floor',
+        ...SMOKE.workerConcurrencies.flatMap((c) => [`worker-c${c}`, `worker-runtime-c${c}`]),
+        'commands-library',
+        'commands-api',
+        'latency-p50',
+        'latency-p99',
+        'image',
+        'redis-set',
+        'redis-evalsha',
+      ]),
+    );
+    for (const row of report.rows) {
+      expect(row.beside, row.id).toBeGreaterThan(0);
+      if (row.ours !== undefined) {
+        expect(row.ours, row.id).toBeGreaterThan(0);
+        expect(Number.isFinite(row.ratio), row.id).toBe(true);
+      }
+    }
+
+    // Raw BullMQ needs a few commands per job at least (add, move to active, move to finished, each a script).
+    const raw = report.commands.find((breakdown) => breakdown.variant === 'raw BullMQ');
+    expect(raw?.perJob).toBeGreaterThan(3);
+    expect(raw?.byCommand.evalsha).toBeGreaterThanOrEqual(2);
+    for (const extra of report.extraCommands) expect(extra.why, `${extra.variant} ${extra.command}`).not.toBe('UNEXPLAINED');
+
+    expect(report.machine.redis).toMatch(/^\d+\.\d+/);
+    expect(report.machine.bullmq).toMatch(/^\d+\.\d+/);
+    expect(report.load.samples.length).toBeGreaterThanOrEqual(2);
+
+    const markdown = toMarkdown(report);
+    expect(markdown).toContain('| Measurement | Nightshift | Beside | Ratio | Target | Met |');
+    for (const row of report.rows) expect(markdown).toContain(row.label);
+  });
+});

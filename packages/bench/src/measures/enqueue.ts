@@ -1,0 +1,123 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createQueue } from '@nightshift/jobs';
+import autocannon from 'autocannon';
+import { Queue } from 'bullmq';
+import { type ApiServer, apiHeaders } from '../api-server.js';
+import { ChildServer } from '../child-server.js';
+import { alternate, type BenchContext } from '../context.js';
+import { EMAIL } from '../fixtures.js';
+import type { Row } from '../report.js';
+import { median } from '../stats.js';
+
+const IN_FLIGHT = 64;
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const body = JSON.stringify({ name: 'welcome', data: EMAIL });
+
+/** Requests per second over `seconds`, 64 connections; any answer other than 2xx fails the bench. */
+async function httpLoad(url: string, seconds: number): Promise<number> {
+  const result = await autocannon({ url, method: 'POST', connections: IN_FLIGHT, duration: seconds, headers: apiHeaders, body });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(
+      `${url}: ${result.non2xx} answers other than 2xx and ${result.errors} errors out of ${result.requests.total}`,
+    );
+  }
+  return result.requests.total / result.duration;
+}
+
+/** Calls per second over `seconds`, with `IN_FLIGHT` calls outstanding at all times. */
+async function inFlight(seconds: number, call: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  const deadline = started + seconds * 1_000;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (performance.now() < deadline) {
+        await call();
+        done++;
+      }
+    }),
+  );
+  return done / ((performance.now() - started) / 1_000);
+}
+
+/**
+ * Jobs per second into the email queue: the API over HTTP (autocannon in this process, the API in
+ * its own) beside raw `queue.add`, with `createQueue().add` and a bare Fastify route as the two
+ * halves of the difference.
+ */
+export async function measureEnqueue({ settings, redis, log, serverNodeArgs }: BenchContext, api: ApiServer): Promise<Row[]> {
+  const hello = await ChildServer.start({
+    script: 'src/servers/hello-server.ts',
+    cwd: packageDir,
+    env: {},
+    readyPath: '/healthz',
+    nodeArgs: serverNodeArgs,
+  });
+  const raw = new Queue('email', { connection: { host: '127.0.0.1', port: redis.port } });
+  const contract = createQueue('email', { redisUrl: redis.url, prefix: '{bench-enqueue}' });
+  const seconds = settings.enqueueSeconds;
+  const run = (load: () => Promise<number>) => async () => {
+    await redis.flush();
+    return load();
+  };
+  const variants = {
+    api: run(() => httpLoad(api.emailJobsUrl, seconds)),
+    raw: run(() => inFlight(seconds, () => raw.add('welcome', EMAIL))),
+    contract: run(() => inFlight(seconds, () => contract.add('welcome', EMAIL))),
+    hello: run(() => httpLoad(`${hello.url}/hello`, seconds)),
+  };
+  try {
+    log('enqueue: warming up');
+    // Compiles the hot paths and fills the connection pools before anything is counted.
+    await alternate(1, {
+      api: () => httpLoad(api.emailJobsUrl, Math.min(1, seconds)),
+      raw: () => inFlight(Math.min(1, seconds), () => raw.add('welcome', EMAIL)),
+      contract: () => inFlight(Math.min(1, seconds), () => contract.add('welcome', EMAIL)),
+      hello: () => httpLoad(`${hello.url}/hello`, Math.min(1, seconds)),
+    });
+    log(`enqueue: ${settings.rounds} rounds of ${seconds} s per variant`);
+    const rounds = await alternate(settings.rounds, variants);
+    await redis.flush();
+    const [apiRate, rawRate, contractRate, helloRate] = [rounds.api, rounds.raw, rounds.contract, rounds.hello].map(median) as [
+      number,
+      number,
+      number,
+      number,
+    ];
+    const target = 0.7;
+    return [
+      {
+        id: 'enqueue-api',
+        label: 'Enqueue: API `POST /v1/queues/email/jobs` (autocannon, 64 conns) vs raw `queue.add` (64 in flight)',
+        unit: 'jobs/s',
+        ours: apiRate,
+        beside: rawRate,
+        ratio: apiRate / rawRate,
+        target: `≥ ${target}`,
+        met: apiRate / rawRate >= target,
+        rounds: { ours: rounds.api, beside: rounds.raw },
+      },
+      {
+        id: 'enqueue-library',
+        label: '↳ `createQueue().add` (validation, default options) vs raw `queue.add`, 64 in flight',
+        unit: 'jobs/s',
+        ours: contractRate,
+        beside: rawRate,
+        ratio: contractRate / rawRate,
+        rounds: { ours: rounds.contract, beside: rounds.raw },
+      },
+      {
+        id: 'enqueue-http-floor',
+        label: '↳ API vs a bare Fastify `POST /hello` (same body, 64 conns): the HTTP floor',
+        unit: 'req/s',
+        ours: apiRate,
+        beside: helloRate,
+        ratio: apiRate / helloRate,
+        rounds: { ours: rounds.api, beside: rounds.hello },
+      },
+    ];
+  } finally {
+    await Promise.allSettled([raw.close(), contract.close(), hello.stop()]);
+  }
+}

@@ -1,0 +1,93 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createQueue, type ImageOperation } from '@nightshift/jobs';
+import { FileStorage, storageKeys } from '@nightshift/storage';
+import { benchmarkJpeg, HEIGHT, WIDTH } from '@nightshift/worker-image/bench/input-image.js';
+import { createProcessor } from '@nightshift/worker-image/src/processor.js';
+import { startWorker } from '@nightshift/worker-runtime';
+import sharp from 'sharp';
+import { alternate, type BenchContext } from '../context.js';
+import { benchWorkerEnv, discardingLogger } from '../fixtures.js';
+import type { Row } from '../report.js';
+import { median } from '../stats.js';
+
+const PREFIX = '{bench-image}';
+const IMAGE_ID = 'bench';
+/** sharp's published task: resize to 720x588, JPEG quality 80. */
+const operations: ImageOperation[] = [
+  { type: 'resize', params: { width: 720, height: 588, fit: 'cover' } },
+  { type: 'convert', params: { format: 'jpeg', quality: 80 } },
+];
+
+/**
+ * Images per second, one at a time: bare sharp (buffer in, buffer out) beside the worker-image
+ * processor under `startWorker` (Redis, storage read, header check, storage write), with sharp
+ * set up as worker-image's main does (one libvips thread, no cache).
+ */
+export async function measureImage(context: BenchContext): Promise<Row[]> {
+  const { settings, redis, log } = context;
+  sharp.concurrency(1);
+  sharp.cache(false);
+  const input = await benchmarkJpeg();
+  const root = await mkdtemp(join(tmpdir(), 'nightshift-bench-image-'));
+  const storage = new FileStorage(root);
+  await storage.put(storageKeys.image(IMAGE_ID), input);
+  await redis.flush();
+  const queue = createQueue('image-processing', { redisUrl: redis.url, prefix: PREFIX });
+  const running = await startWorker({
+    queue: 'image-processing',
+    processor: createProcessor({ storage, maxPixels: 50_000_000 }),
+    env: benchWorkerEnv(redis.url, PREFIX, 1),
+    logger: discardingLogger(),
+    defaultConcurrency: 1,
+  });
+
+  const bare = async (count: number) => {
+    const clock = performance.now();
+    for (let i = 0; i < count; i++) await sharp(input).resize(720, 588, { fit: 'cover' }).jpeg({ quality: 80 }).toBuffer();
+    return count / ((performance.now() - clock) / 1_000);
+  };
+  const queued = async (count: number) => {
+    let completed = 0;
+    const finished = new Promise<void>((resolve, reject) => {
+      const onCompleted = () => {
+        if (++completed < count) return;
+        running.worker.off('completed', onCompleted);
+        resolve();
+      };
+      running.worker.on('completed', onCompleted);
+      running.worker.once('failed', (_job, error) => reject(error));
+    });
+    const clock = performance.now();
+    await queue.addBulk(Array.from({ length: count }, () => ({ name: 'resize', data: { imageId: IMAGE_ID, operations } })));
+    await finished;
+    return count / ((performance.now() - clock) / 1_000);
+  };
+
+  try {
+    log(`image: ${settings.rounds} rounds of ${settings.images} images, bare and queued`);
+    await alternate(1, { bare: () => bare(1), queued: () => queued(1) }); // warm-up: first decode, connections
+    const rounds = await alternate(settings.rounds, { bare: () => bare(settings.images), queued: () => queued(settings.images) });
+    const [ours, beside] = [median(rounds.queued), median(rounds.bare)];
+    const target = 0.9;
+    return [
+      {
+        id: 'image',
+        label: `Image job ${WIDTH}×${HEIGHT} JPEG → 720×588 q80, 1 in flight: queue + worker-image vs bare sharp`,
+        unit: 'img/s',
+        ours,
+        beside,
+        ratio: ours / beside,
+        target: `≥ ${target}`,
+        met: ours / beside >= target,
+        rounds: { ours: rounds.queued, beside: rounds.bare },
+      },
+    ];
+  } finally {
+    await running.close();
+    await queue.close();
+    await redis.flush();
+    await rm(root, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,93 @@
+import { ApiServer } from './api-server.js';
+import { BenchRedis } from './bench-redis.js';
+import type { BenchContext } from './context.js';
+import { type CorePlan, pinProcess, planCores } from './cpu-pinning.js';
+import { describeMachine, LoadSampler } from './machine.js';
+import { measureCommands } from './measures/commands-per-job.js';
+import { measureEnqueue } from './measures/enqueue.js';
+import { measureLatency } from './measures/enqueue-latency.js';
+import { measureImage } from './measures/image-job.js';
+import { measurePdf } from './measures/pdf-render.js';
+import { measureRedisCeiling } from './measures/redis-ceiling.js';
+import { measureWorkers } from './measures/worker-throughput.js';
+import type { BenchReport, CommandBreakdown, ExtraCommand, Row } from './report.js';
+import type { BenchSettings } from './settings.js';
+
+export const measurementNames = ['enqueue', 'workers', 'commands', 'latency', 'image', 'pdf', 'redis'] as const;
+export type MeasurementName = (typeof measurementNames)[number];
+
+export interface RunOptions {
+  /** A subset, e.g. to profile one path; all by default. */
+  only?: readonly MeasurementName[];
+  serverNodeArgs?: readonly string[];
+  log?: (message: string) => void;
+}
+
+/**
+ * Starts a Redis of the bench's own, pins it and this process apart, runs every measurement
+ * (ours beside what it wraps, alternating, several rounds) and returns the report.
+ */
+export async function runBench(settings: BenchSettings, options: RunOptions = {}): Promise<BenchReport> {
+  const log = options.log ?? (() => {});
+  const wanted = new Set(options.only ?? measurementNames);
+  const started = performance.now();
+  const load = new LoadSampler();
+  const redis = await BenchRedis.start();
+  let api: ApiServer | undefined;
+  try {
+    const plan = await planCores();
+    if (plan) await pin(plan, settings, await redis.pid());
+    const context: BenchContext = { settings, redis, log, serverNodeArgs: options.serverNodeArgs ?? [] };
+    const rows: Row[] = [];
+    const notes: string[] = [];
+    let commands: CommandBreakdown[] = [];
+    let extraCommands: ExtraCommand[] = [];
+
+    if (wanted.has('enqueue') || wanted.has('commands')) {
+      log('starting the API');
+      api = await ApiServer.start(redis.url, context.serverNodeArgs);
+    }
+    if (api && wanted.has('enqueue')) rows.push(...(await measureEnqueue(context, api)));
+    if (wanted.has('workers')) rows.push(...(await measureWorkers(context)));
+    if (api && wanted.has('commands')) {
+      const counted = await measureCommands(context, api);
+      rows.push(...counted.rows);
+      commands = counted.commands;
+      extraCommands = counted.extras;
+    }
+    if (wanted.has('latency')) rows.push(...(await measureLatency(context)));
+    if (wanted.has('image')) rows.push(...(await measureImage(context)));
+    if (wanted.has('pdf')) {
+      const pdf = await measurePdf(context);
+      rows.push(...pdf.rows);
+      if (pdf.note) notes.push(pdf.note);
+    }
+    if (wanted.has('redis')) rows.push(...(await measureRedisCeiling(context)));
+
+    if (!plan) notes.push('Not pinned: fewer than 2 cores or no `taskset`, so Redis and the load generator shared cores.');
+    else if (settings.pinning === 'redis-only') notes.push('Only Redis pinned (smoke mode runs inside vitest).');
+    return {
+      date: new Date().toISOString(),
+      mode: settings.mode,
+      durationSeconds: Math.round((performance.now() - started) / 100) / 10,
+      rounds: settings.rounds,
+      machine: describeMachine(await redis.info('redis_version')),
+      load: load.stop(),
+      pinning: plan ? { redis: plan.redis, node: settings.pinning === 'all' ? plan.node : [] } : 'none',
+      rows,
+      commands,
+      extraCommands,
+      notes,
+    };
+  } finally {
+    load.stop();
+    await api?.stop();
+    await redis.stop();
+  }
+}
+
+async function pin(plan: CorePlan, settings: BenchSettings, redisPid: number): Promise<void> {
+  await pinProcess(redisPid, plan.redis);
+  // Before any server or worker starts, so every child and thread inherits the mask.
+  if (settings.pinning === 'all') await pinProcess(process.pid, plan.node);
+}

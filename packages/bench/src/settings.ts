@@ -1,0 +1,51 @@
+/** How much work each measurement does. The smoke settings only prove that every path still runs. */
+export interface BenchSettings {
+  mode: 'full' | 'smoke';
+  /** Each measurement is repeated this many times, ours and raw alternating; medians are reported. */
+  rounds: number;
+  /** Seconds of load per round for the enqueue rows (autocannon and the in-process adds). */
+  enqueueSeconds: number;
+  /** Jobs drained per round by each worker variant. */
+  workerJobs: number;
+  workerConcurrencies: readonly number[];
+  /** Jobs, one at a time onto an idle worker, per round. */
+  latencySamples: number;
+  /** Jobs taken from enqueue to completion while Redis counts commands. */
+  commandJobs: number;
+  /** Images per round, bare and through the queue. */
+  images: number;
+  pdfPages: readonly number[];
+  /** Requests per `redis-benchmark` run. */
+  redisRequests: number;
+  /** Pin Redis and this process (with its children) to different cores where `taskset` exists. */
+  pinning: 'all' | 'redis-only';
+}
+
+export const FULL: BenchSettings = {
+  mode: 'full',
+  rounds: 5,
+  enqueueSeconds: 5,
+  workerJobs: 10_000,
+  workerConcurrencies: [1, 10, 100],
+  latencySamples: 100,
+  commandJobs: 500,
+  images: 10,
+  pdfPages: [1, 10, 50],
+  redisRequests: 100_000,
+  pinning: 'all',
+};
+
+/** A few seconds in the test suite: tiny counts, one round, and this process left unpinned (vitest reuses it). */
+export const SMOKE: BenchSettings = {
+  mode: 'smoke',
+  rounds: 1,
+  enqueueSeconds: 0.5,
+  workerJobs: 50,
+  workerConcurrencies: [1, 10],
+  latencySamples: 5,
+  commandJobs: 100,
+  images: 1,
+  pdfPages: [1],
+  redisRequests: 2_000,
+  pinning: 'redis-only',
+};
