@@ -50,24 +50,23 @@ export async function measureImage(context: BenchContext): Promise<Row[]> {
   };
   const queued = async (count: number) => {
     let completed = 0;
+    let listeners: { completed: () => void; failed: (job: unknown, error: Error) => void } | undefined;
     const finished = new Promise<void>((resolve, reject) => {
-      const onCompleted = () => {
-        if (++completed < count) return;
-        running.worker.off('completed', onCompleted);
-        resolve();
-      };
-      running.worker.on('completed', onCompleted);
-      running.worker.once('failed', (_job, error) => reject(error));
+      listeners = { completed: () => ++completed === count && resolve(), failed: (_job, error) => reject(error) };
+      running.worker.on('completed', listeners.completed).on('failed', listeners.failed);
     });
     const clock = performance.now();
     await queue.addBulk(Array.from({ length: count }, () => ({ name: 'resize', data: { imageId: IMAGE_ID, operations } })));
-    await finished;
+    await finished.finally(() => {
+      if (listeners) running.worker.off('completed', listeners.completed).off('failed', listeners.failed);
+    });
     return count / ((performance.now() - clock) / 1_000);
   };
 
   try {
     log(`image: ${settings.rounds} rounds of ${settings.images} images, bare and queued`);
-    await alternate(1, { bare: () => bare(1), queued: () => queued(1) }); // warm-up: first decode, connections
+    // Warm-up: the first decodes, connections and buffers are slower than the rest.
+    await alternate(1, { bare: () => bare(3), queued: () => queued(3) });
     const rounds = await alternate(settings.rounds, { bare: () => bare(settings.images), queued: () => queued(settings.images) });
     const [ours, beside] = [median(rounds.queued), median(rounds.bare)];
     const target = 0.9;
