@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { createQueue, redisConnectionOptions } from '@nightshift/jobs';
 import { FileStorage, storageKeys } from '@nightshift/storage';
 import { SHARED_REDIS_URL, uniquePrefix } from '@nightshift/test-support';
@@ -59,6 +60,8 @@ describe('src/main.ts', () => {
         STORAGE_DIR: storageDir,
         METRICS_PORT: '0',
       },
+      // The app's folder, wherever vitest runs from: tsx and src/main.ts resolve from there.
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = once(child, 'exit');
