@@ -141,6 +141,11 @@ export class AppProcess {
     return this.exited;
   }
 
+  /** Sends a signal without waiting, e.g. SIGSTOP to freeze the process at an exact point and SIGCONT to let it go on. */
+  signal(signal: NodeJS.Signals): void {
+    if (!this.exit) this.child.kill(signal);
+  }
+
   /** For clean-up: SIGTERM, then SIGKILL if it is still there after `graceMs`. */
   async stop(graceMs = 10_000): Promise<AppExit> {
     if (this.exit) return this.exit;
