@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type ContractQueue, createQueue, type QueueName, queueNames } from '@nightshift/jobs';
 import { freePort, type RedisServerOptions, ResendStandIn, TestRedisServer, uniquePrefix } from '@nightshift/test-support';
 import { QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
 import { ApiClient } from './api-client.js';
 import { type AppName, AppProcess, type WorkerApp } from './app-process.js';
 
@@ -132,6 +133,16 @@ export class NightshiftStack {
     this.events.push(events);
     await events.waitUntilReady();
     return events;
+  }
+
+  /** Every key in the stack's own Redis, sorted: the test is alone on it, so KEYS is fine. */
+  async redisKeys(): Promise<string[]> {
+    const client = new Redis(this.redis.url, { maxRetriesPerRequest: 1 });
+    try {
+      return (await client.keys('*')).sort();
+    } finally {
+      client.disconnect();
+    }
   }
 
   /** Every job count of every queue: what "nothing was enqueued" compares. */

@@ -34,8 +34,10 @@ it('leaves exactly one scheduler and one next job when four API processes upsert
   }
   const racedMs = Date.now() - started;
 
-  const listed = await apis[0]?.client.get('/v1/queues/email/schedulers');
-  const schedulers = (listed?.body as { schedulers: { id: string; every: number }[] }).schedulers;
+  const [first] = apis;
+  if (!first) throw new Error('no API process started');
+  const listed = await first.client.get('/v1/queues/email/schedulers');
+  const schedulers = (listed.body as { schedulers: { id: string; every: number }[] }).schedulers;
   expect(schedulers.map((scheduler) => scheduler.id)).toEqual([SCHEDULER]);
   expect(schedulers[0]?.every).toBeGreaterThanOrEqual(60_000);
 
