@@ -29,6 +29,9 @@ afterAll(() => stack?.close());
 it('loses no job and sends each email once when the worker is SIGKILLed three times mid-load', async () => {
   const started = Date.now();
   let worker: AppProcess = await stack.startWorker('worker-email', { WORKER_CONCURRENCY: '10' });
+  // The built app took the short timings from its environment.
+  const settings = await worker.waitForLine((line) => line.msg === 'worker started', 'worker started');
+  expect(settings).toMatchObject({ lockDurationMs: 2_000, stalledIntervalMs: 1_000, maxStalledCount: 1 });
   const accepted = await api.client.post('/v1/queues/email/jobs/bulk', { jobs: welcomeEmails(JOBS) });
   expect(accepted.status).toBe(202);
   const ids = (accepted.body as { ids: string[] }).ids;
