@@ -24,6 +24,22 @@ describe('POST /v1/queues/:queue/jobs', () => {
     expect(stored?.opts.priority).toBe(5);
   });
 
+  it('answers with the state the job was added in, which is the state Redis holds', async () => {
+    const queue = t.app.queues['image-processing'];
+    const data = { imageId: 'state-check', operations: [{ type: 'resize', params: { width: 8, fit: 'inside' } }] };
+    const add = async (opts?: object) => (await post('/v1/queues/image-processing/jobs', { name: 'state', data, opts })).json();
+    const answers = [await add({ delay: 60_000, priority: 3 }), await add({ priority: 2 }), await add()];
+    await queue.pause();
+    try {
+      answers.push(await add({ delay: 0 }));
+    } finally {
+      await queue.resume();
+    }
+    expect(answers.map((answer) => answer.state)).toEqual(['delayed', 'prioritized', 'waiting', 'waiting']);
+    for (const { id, state } of answers) expect(await queue.getJobState(id)).toBe(state);
+    await Promise.all(answers.map(({ id }) => queue.remove(id)));
+  });
+
   it("checks data against the queue's contract and names each bad field", async () => {
     const response = await post('/v1/queues/email/jobs', {
       name: 'welcome',
