@@ -1,6 +1,6 @@
-import { createWorker } from '@nightshift/jobs';
+import { createWorker, jobContracts } from '@nightshift/jobs';
 import { UnrecoverableError } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auth, startTestApp, type TestApp, welcomeEmail } from './helpers.js';
 
 let t: TestApp;
@@ -22,6 +22,16 @@ describe('POST /v1/queues/:queue/jobs', () => {
     const stored = await t.app.queues.email.getJob(body.id);
     expect(stored?.data).toEqual(welcomeEmail());
     expect(stored?.opts.priority).toBe(5);
+  });
+
+  it('validates the payload once: the body check, not a second parse in ContractQueue.add', async () => {
+    const safeParse = vi.spyOn(jobContracts.email.data, 'safeParse');
+    const response = await post('/v1/queues/email/jobs', { name: 'once', data: welcomeEmail() });
+    const parses = safeParse.mock.calls.length;
+    safeParse.mockRestore();
+    expect(response.statusCode).toBe(202);
+    expect(parses).toBe(0);
+    await t.app.queues.email.remove(response.json().id);
   });
 
   it('answers with the state the job was added in, which is the state Redis holds', async () => {

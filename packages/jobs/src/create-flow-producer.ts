@@ -1,7 +1,7 @@
 import { type FlowOpts, FlowProducer, type FlowProducerOptions, type JobNode, type JobsOptions } from 'bullmq';
 import { type JobData, type QueueName, queueNames } from './contracts/index.js';
 import { type RedisTarget, resolveRedisTarget, withDefaultJobOptions } from './queue-options.js';
-import { parseJobData } from './validate.js';
+import { ensureJobData } from './validate.js';
 
 /** A flow node over our queues: its `data` must match the contract of its `queueName`. */
 export type ContractFlowJob = {
@@ -35,7 +35,7 @@ export function createFlowProducer(options: CreateFlowProducerOptions = {}): Con
 }
 
 function validateFlow(node: ContractFlowJob): ContractFlowJob {
-  const data = parseJobData(node.queueName, node.data);
+  const data = ensureJobData(node.queueName, node.data);
   return { ...node, data, children: node.children?.map(validateFlow) } as ContractFlowJob;
 }
 

@@ -9,7 +9,7 @@ import {
 } from 'bullmq';
 import type { JobData, JobResult, QueueName } from './contracts/index.js';
 import { type RedisTarget, resolveRedisTarget, withDefaultJobOptions } from './queue-options.js';
-import { parseJobData } from './validate.js';
+import { ensureJobData } from './validate.js';
 
 export interface CreateQueueOptions extends Omit<QueueOptions, 'connection' | 'prefix'>, RedisTarget {}
 
@@ -21,7 +21,8 @@ export interface JobSchedulerTemplate<Q extends QueueName> {
 
 /**
  * A BullMQ queue bound to one contract: `add`, `addBulk` and `upsertJobScheduler` accept only
- * that queue's payload type and validate it at run time before anything is written to Redis.
+ * that queue's payload type and validate it at run time before anything is written to Redis
+ * (once: a payload that `parseJobData` or `jobDataSchema` already produced is not parsed again).
  */
 export class ContractQueue<Q extends QueueName> extends Queue<
   JobData[Q],
@@ -44,14 +45,14 @@ export class ContractQueue<Q extends QueueName> extends Queue<
   }
 
   override async add(name: string, data: JobData[Q], opts?: JobsOptions): Promise<Job<JobData[Q], JobResult[Q], string>> {
-    return super.add(name, parseJobData(this.contract, data), opts);
+    return super.add(name, ensureJobData(this.contract, data), opts);
   }
 
   /** All jobs are validated before any is added, so a bad one leaves nothing half-written. */
   override async addBulk(
     jobs: { name: string; data: JobData[Q]; opts?: BulkJobOptions }[],
   ): Promise<Job<JobData[Q], JobResult[Q], string>[]> {
-    const checked = jobs.map((job) => ({ ...job, data: parseJobData(this.contract, job.data) }));
+    const checked = jobs.map((job) => ({ ...job, data: ensureJobData(this.contract, job.data) }));
     return super.addBulk(checked);
   }
 
@@ -61,7 +62,7 @@ export class ContractQueue<Q extends QueueName> extends Queue<
     repeatOpts: Omit<RepeatOptions, 'key'>,
     jobTemplate: JobSchedulerTemplate<Q>,
   ): Promise<Job<JobData[Q], JobResult[Q], string>> {
-    const template = { ...jobTemplate, data: parseJobData(this.contract, jobTemplate.data) };
+    const template = { ...jobTemplate, data: ensureJobData(this.contract, jobTemplate.data) };
     return super.upsertJobScheduler(jobSchedulerId, repeatOpts, template);
   }
 }

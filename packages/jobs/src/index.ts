@@ -6,4 +6,4 @@ export * from './create-queue.js';
 export * from './create-worker.js';
 export * from './errors/index.js';
 export { DEFAULT_JOB_OPTIONS, type RedisTarget, withDefaultJobOptions } from './queue-options.js';
-export { parseJobData } from './validate.js';
+export { jobDataSchema, parseJobData } from './validate.js';

@@ -4,10 +4,14 @@ import {
   createWorker,
   DEFAULT_JOB_OPTIONS,
   InvalidJobDataError,
+  jobContracts,
+  jobDataSchema,
+  parseJobData,
   type QueueName,
 } from '@nightshift/jobs';
 import { Queue, UnrecoverableError, type Worker } from 'bullmq';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { collect, isolatedTarget, obliterate } from './helpers.js';
 
 const report = { reportId: 'r1', userId: 'u1', format: 'pdf' } as const;
@@ -40,6 +44,32 @@ describe('createQueue', () => {
     await expect(queue.add('bad', { ...report, format: 'docx' as 'pdf' })).rejects.toThrow(InvalidJobDataError);
     await expect(queue.add('bad', { ...report, format: 'docx' as 'pdf' })).rejects.toThrow(/format/);
     expect(await queue.count()).toBe(0);
+  });
+
+  it('parses a payload once: what parseJobData or jobDataSchema produced for this queue is added as is', async () => {
+    const queue = track(createQueue('pdf', target));
+    const email = track(createQueue('email', target));
+    const safeParse = vi.spyOn(jobContracts.pdf.data, 'safeParse');
+    try {
+      const parsed = parseJobData('pdf', { ...report });
+      const body = z.object({ data: jobDataSchema('pdf') }).parse({ data: { ...report } });
+      expect(safeParse).toHaveBeenCalledTimes(1);
+      await queue.add('parsed', parsed);
+      await queue.addBulk([{ name: 'from-body', data: body.data }]);
+      await queue.upsertJobScheduler('daily', { every: 86_400_000 }, { data: parsed });
+      expect(safeParse).toHaveBeenCalledTimes(1);
+      await queue.add('unmarked', { ...report });
+      expect(safeParse).toHaveBeenCalledTimes(2);
+    } finally {
+      safeParse.mockRestore();
+    }
+    // Marked for pdf is not marked for email; a copy of a parsed payload is not marked at all.
+    await expect(email.add('wrong-queue', parseJobData('pdf', report) as never)).rejects.toThrow(InvalidJobDataError);
+    const copy = { ...parseJobData('pdf', report), format: 'docx' as 'pdf' };
+    await expect(queue.add('bad-copy', copy)).rejects.toThrow(/format/);
+    // Three adds and the scheduler's first job; nothing from the refused ones.
+    expect(await queue.count()).toBe(4);
+    expect(await email.count()).toBe(0);
   });
 
   it('adds a bulk all or nothing', async () => {

@@ -1,4 +1,4 @@
-import { jobContracts, type QueueName } from '@nightshift/jobs';
+import { jobDataSchema, type QueueName } from '@nightshift/jobs';
 import { z } from 'zod';
 
 /** BullMQ 6's states. It has no `paused` list any more: a paused queue keeps its jobs in `waiting`. */
@@ -38,9 +38,9 @@ export type JobOptionsInput = z.infer<typeof jobOptionsSchema>;
 
 export const jobNameSchema = z.string().trim().min(1).max(128);
 
-/** `{ name, data, opts }` where `data` is the queue's contract: the one schema for validation and the OpenAPI document. */
+/** `{ name, data, opts }` where `data` is the queue's contract: the one schema for validation and the OpenAPI document. Its `data` comes out marked as parsed, so `ContractQueue.add` does not parse it again. */
 export function addJobBody<Q extends QueueName>(queue: Q) {
-  return z.strictObject({ name: jobNameSchema, data: jobContracts[queue].data, opts: jobOptionsSchema.optional() });
+  return z.strictObject({ name: jobNameSchema, data: jobDataSchema(queue), opts: jobOptionsSchema.optional() });
 }
 
 export const MAX_BULK_JOBS = 1_000;

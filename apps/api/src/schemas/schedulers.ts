@@ -1,4 +1,4 @@
-import { jobContracts, type QueueName } from '@nightshift/jobs';
+import { jobDataSchema, type QueueName } from '@nightshift/jobs';
 import { getNextMillis } from 'bullmq';
 import { z } from 'zod';
 import { jobNameSchema, jobOptionsSchema } from './jobs.js';
@@ -34,7 +34,7 @@ export function upsertSchedulerBody<Q extends QueueName>(queue: Q) {
         .describe('Time zone of the cron pattern (default UTC)'),
       job: z.strictObject({
         name: jobNameSchema,
-        data: jobContracts[queue].data,
+        data: jobDataSchema(queue),
         opts: jobOptionsSchema.omit({ delay: true }).optional(),
       }),
     })
