@@ -22,6 +22,9 @@ describe('POST /v1/queues/:queue/jobs', () => {
     const stored = await t.app.queues.email.getJob(body.id);
     expect(stored?.data).toEqual(welcomeEmail());
     expect(stored?.opts.priority).toBe(5);
+    // Helmet's headers, as on every route.
+    expect(response.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'SAMEORIGIN' });
+    expect(response.headers['content-security-policy']).toContain("default-src 'self'");
   });
 
   it('validates the payload once: the body check, not a second parse in ContractQueue.add', async () => {

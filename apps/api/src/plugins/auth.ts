@@ -14,6 +14,8 @@ declare module 'fastify' {
 /** Digests of the accepted tokens: lookups compare hashes, never the secrets themselves. */
 export class TokenSet {
   private readonly digests: Set<string>;
+  // The rate limit's key and the authentication both ask for every request: hash once (null: no match).
+  private readonly matched = new WeakMap<FastifyRequest, string | null>();
 
   constructor(tokens: readonly string[]) {
     this.digests = new Set(tokens.map((token) => digest(token).toString('hex')));
@@ -21,10 +23,19 @@ export class TokenSet {
 
   /** The presented bearer token's digest when it is one of ours, else undefined. */
   match(request: FastifyRequest): string | undefined {
-    const token = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    if (!token) return undefined;
+    let hex = this.matched.get(request);
+    if (hex === undefined) {
+      hex = this.lookup(request.headers.authorization);
+      this.matched.set(request, hex);
+    }
+    return hex ?? undefined;
+  }
+
+  private lookup(authorization: string | undefined): string | null {
+    const token = /^Bearer +(\S+)$/i.exec(authorization ?? '')?.[1];
+    if (!token) return null;
     const hex = digest(token).toString('hex');
-    return this.digests.has(hex) ? hex : undefined;
+    return this.digests.has(hex) ? hex : null;
   }
 }
 
