@@ -1,5 +1,6 @@
 import type { WorkerEnv } from '@nightshift/config';
 import {
+  type ContractJob,
   type ContractProcessor,
   type CreateWorkerOptions,
   checkRedisEvictionPolicy,
@@ -143,22 +144,35 @@ function withRuntimeErrors<Q extends QueueName>(
   processor: ContractProcessor<Q>,
   context: { worker: () => Worker; queue: Q; logger: Logger; metrics: WorkerMetrics },
 ): ContractProcessor<Q> {
+  const onError = async (job: ContractJob<Q>, error: unknown, signal: AbortSignal | undefined): Promise<never> => {
+    if (signal?.aborted) throw new UnrecoverableError(`cancelled: ${String(signal.reason ?? 'cancellation requested')}`);
+    if (!(error instanceof RateLimitedError)) throw error;
+    // PX 0 is an error in Redis: pause at least 1 ms.
+    const waitMs = Math.max(1, Math.ceil(error.retryAfterMs));
+    context.metrics.rateLimited.inc({ queue: context.queue, name: job.name });
+    context.logger.warn(
+      { ...jobFields(job), waitMs, reason: error.message },
+      'rate limited: job back to wait, attempt not spent',
+    );
+    // Deprecated in favour of `queue.rateLimit`, which writes the same key: the worker saves a Queue connection.
+    await context.worker().rateLimit(waitMs);
+    throw Worker.RateLimitError();
+  };
+  // Same arity as the app's processor: BullMQ builds an AbortController per job only for one that declares a signal.
+  if (processor.length < 3) {
+    return async (job, token) => {
+      try {
+        return await processor(job, token, undefined);
+      } catch (error) {
+        return onError(job, error, undefined);
+      }
+    };
+  }
   return async (job, token, signal) => {
     try {
       return await processor(job, token, signal);
     } catch (error) {
-      if (signal?.aborted) throw new UnrecoverableError(`cancelled: ${String(signal.reason ?? 'cancellation requested')}`);
-      if (!(error instanceof RateLimitedError)) throw error;
-      // PX 0 is an error in Redis: pause at least 1 ms.
-      const waitMs = Math.max(1, Math.ceil(error.retryAfterMs));
-      context.metrics.rateLimited.inc({ queue: context.queue, name: job.name });
-      context.logger.warn(
-        { ...jobFields(job), waitMs, reason: error.message },
-        'rate limited: job back to wait, attempt not spent',
-      );
-      // Deprecated in favour of `queue.rateLimit`, which writes the same key: the worker saves a Queue connection.
-      await context.worker().rateLimit(waitMs);
-      throw Worker.RateLimitError();
+      return onError(job, error, signal);
     }
   };
 }
@@ -190,34 +204,52 @@ function isPermanentFailure(job: Job, error: Error): boolean {
   );
 }
 
+type JobLabels = { queue: string; name: string };
+type DurationLabels = JobLabels & { status: 'completed' | 'failed' };
+
 function observe(
   worker: Worker,
   { queue, env, logger, metrics }: { queue: string; env: WorkerEnv; logger: Logger; metrics: WorkerMetrics },
 ) {
   const seconds = (job: Job) => ((job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())) / 1_000;
 
-  worker.on('active', (job) => logger.debug(jobFields(job), 'job started'));
+  // Label objects per job name, built once: no spread per job, and prom-client sees the same shapes.
+  const labelSets = new Map<string, { job: JobLabels; completed: DurationLabels; failed: DurationLabels }>();
+  const labelsOf = (name: string) => {
+    let sets = labelSets.get(name);
+    if (!sets) {
+      sets = { job: { queue, name }, completed: { queue, name, status: 'completed' }, failed: { queue, name, status: 'failed' } };
+      labelSets.set(name, sets);
+    }
+    return sets;
+  };
+
+  worker.on('active', (job) => {
+    // Checked per job, not at start: the level can be changed at run time.
+    if (logger.isLevelEnabled('debug')) logger.debug(jobFields(job), 'job started');
+  });
   worker.on('completed', (job) => {
-    const labels = { queue, name: job.name };
-    metrics.completed.inc(labels);
-    metrics.duration.observe({ ...labels, status: 'completed' }, seconds(job));
-    logger.info({ ...jobFields(job), durationMs: Math.round(seconds(job) * 1_000) }, 'job completed');
+    const labels = labelsOf(job.name);
+    const took = seconds(job);
+    metrics.completed.inc(labels.job);
+    metrics.duration.observe(labels.completed, took);
+    logger.info({ ...jobFields(job), durationMs: Math.round(took * 1_000) }, 'job completed');
   });
   worker.on('failed', (job, error) => {
     if (!job) {
       logger.error({ err: error, queue }, 'job failed before it could be read');
       return;
     }
-    const labels = { queue, name: job.name };
+    const labels = labelsOf(job.name);
     const fields = { ...jobFields(job), attempt: job.attemptsMade, reason: error.message };
-    metrics.failed.inc(labels);
-    metrics.duration.observe({ ...labels, status: 'failed' }, seconds(job));
+    metrics.failed.inc(labels.job);
+    metrics.duration.observe(labels.failed, seconds(job));
     if (!isPermanentFailure(job, error)) {
-      metrics.retried.inc(labels);
+      metrics.retried.inc(labels.job);
       logger.warn(fields, 'job failed, will retry');
       return;
     }
-    metrics.permanentlyFailed.inc(labels);
+    metrics.permanentlyFailed.inc(labels.job);
     logger.error({ ...fields, event: 'permanently failed' }, 'job permanently failed');
     if (env.ALERT_WEBHOOK_URL) {
       void sendFailureAlert(

@@ -1,6 +1,7 @@
 import type { WorkerEnv } from '@nightshift/config';
 import { type ContractProcessor, createQueue, createRedisClient, requestCancellation } from '@nightshift/jobs';
 import { UnrecoverableError } from 'bullmq';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, RateLimitedError, type RunningWorker, startWorker } from '../src/index.js';
 import { anyEmail, metricValue, obliterateEmailQueue, startWebhookRecorder, testEnv } from './helpers.js';
@@ -25,12 +26,17 @@ afterEach(async () => {
   if (failure) throw failure;
 });
 
-async function start(env: WorkerEnv, processor: ContractProcessor<'email'>, limiter?: { max: number; duration: number }) {
+async function start(
+  env: WorkerEnv,
+  processor: ContractProcessor<'email'>,
+  limiter?: { max: number; duration: number },
+  log = logger,
+) {
   const running = await startWorker({
     queue: 'email',
     processor,
     env,
-    logger,
+    logger: log,
     defaultConcurrency: 2,
     workerOptions: limiter ? { limiter } : {},
   });
@@ -121,6 +127,28 @@ describe('startWorker', () => {
         expect.objectContaining({ jobId: invalid?.id, name: 'invalid', attemptsMade: 1 }),
       ]),
     );
+  });
+
+  it('logs every completed job at info with its fields, and the debug line only while debug is on', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const { running, queue } = await start(testEnv(), async () => sent(), undefined, log);
+    const quiet = events(running, 'completed', 1);
+    const first = await queue.add('quiet', anyEmail);
+    await quiet;
+    log.level = 'debug';
+    const loud = events(running, 'completed', 1);
+    const second = await queue.add('loud', anyEmail);
+    await loud;
+    const about = (id: string | undefined) => lines.filter((line) => line.jobId === id).map((line) => line.msg);
+    expect(about(first.id)).toEqual(['job completed']);
+    expect(about(second.id)).toEqual(['job started', 'job completed']);
+    expect(lines.find((line) => line.jobId === first.id)).toMatchObject({
+      queue: 'email',
+      jobName: 'quiet',
+      attempt: expect.any(Number),
+      durationMs: expect.any(Number),
+    });
   });
 
   it('answers /healthz 200 while taking jobs and 503 while closing, and lets the job in flight finish', async () => {
