@@ -31,11 +31,6 @@ export const EXTRA_COMMAND_REASONS: Record<string, string> = {
   hmget: "retention: reads each removed job's parent and deduplication fields before deleting it (removeParentDependencyKey)",
   // The API's `POST`:
   exists: "the API adds under its own UUID job id (not BullMQ's guessable counter), so BullMQ's add script checks the id is free",
-  evalsha:
-    "the API reads the job's state back after `add` (`job.getState()`, one getStateV2 script) so its 202 says `waiting`, `delayed` or `prioritized`",
-  zscore:
-    "inside the API's state read back: getStateV2 looks the job up in completed, failed, delayed and prioritized before the lists",
-  lpos: "inside the API's state read back: getStateV2 looks the job up in the active, then the wait list",
 };
 
 async function rawPipeline(redisPort: number, prefix: string, concurrency: number): Promise<Pipeline> {
