@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { sampleReport } from '../test/fixtures.js';
+import { readPdf } from '../test/pdf-reader.js';
+import type { RenderRequest } from './documents/render-request.js';
+import { RenderFailedError, RenderPool } from './render-pool.js';
+
+const request = (overrides: Partial<RenderRequest> = {}): RenderRequest => ({
+  format: 'pdf',
+  report: sampleReport(5),
+  owner: 'user_42',
+  generatedAt: new Date('2025-06-01T08:30:00.000Z'),
+  images: [],
+  ...overrides,
+});
+
+let pool: RenderPool;
+afterEach(() => pool?.close());
+
+describe('RenderPool', () => {
+  it('renders PDF and XLSX in a thread and reuses it', async () => {
+    pool = new RenderPool({ size: 1 });
+    const progress: number[] = [];
+    const pdf = await pool.render(request(), { onProgress: (fraction) => progress.push(fraction) });
+    const xlsx = await pool.render(request({ format: 'xlsx' }));
+
+    expect((await readPdf(pdf.bytes)).pages[0]).toContain('C0005');
+    expect(pdf.pages).toBe(1);
+    expect(progress.at(-1)).toBe(1);
+    // An xlsx file is a zip archive.
+    expect(Buffer.from(xlsx.bytes.subarray(0, 2)).toString()).toBe('PK');
+  });
+
+  it('terminates the thread when the signal aborts, and renders again afterwards', async () => {
+    pool = new RenderPool({ size: 1 });
+    const controller = new AbortController();
+    // Aborts on the first progress message, when the thread is surely mid-render.
+    const rendering = pool.render(request({ format: 'xlsx', report: sampleReport(5_000) }), {
+      signal: controller.signal,
+      onProgress: () => controller.abort(new Error('cancelled by the test')),
+    });
+
+    await expect(rendering).rejects.toThrow('cancelled by the test');
+    const again = await pool.render(request({ format: 'xlsx' }));
+    expect(again.pages).toBe(1);
+  });
+
+  it('fails with RenderFailedError when rendering throws, and keeps the thread', async () => {
+    pool = new RenderPool({ size: 1 });
+    const broken = request({ report: { title: 'No columns' } as RenderRequest['report'] });
+
+    const failure = await pool.render(broken).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(RenderFailedError);
+    expect((failure as Error).message).toMatch(/^TypeError: /);
+    expect((await pool.render(request())).pages).toBe(1);
+  });
+
+  it('queues renders beyond its size and refuses them once closed', async () => {
+    pool = new RenderPool({ size: 1 });
+    const results = await Promise.all([1, 2, 3].map((n) => pool.render(request({ format: 'xlsx', report: sampleReport(n) }))));
+    expect(results.map((result) => result.pages)).toEqual([1, 1, 1]);
+
+    await pool.close();
+    await expect(pool.render(request())).rejects.toThrow('render pool closed');
+  });
+
+  it('refuses a size that is not a positive integer', () => {
+    expect(() => new RenderPool({ size: 0 })).toThrow('RenderPool size must be a positive integer, got 0');
+  });
+});
