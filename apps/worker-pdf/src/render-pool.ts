@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RenderedReport, RenderProgress, RenderRequest } from './documents/render-request.js';
 import type { RenderThreadMessage } from './render-thread.js';
@@ -30,7 +31,11 @@ function threadSource(): { entry: string | URL; eval: boolean } {
   if (!import.meta.url.endsWith('.ts')) return { entry: new URL('./render-thread.js', import.meta.url), eval: false };
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const entry = JSON.stringify(new URL('./render-thread.ts', import.meta.url).href);
-  return { entry: `import(${tsx}).then(({ tsImport }) => tsImport(${entry}, ${entry}));`, eval: true };
+  // tsx reads tsconfig.json from the cwd, and the repository root has none: without the app's
+  // `jsx: react-jsx` it would compile JSX to React.createElement with no React in scope.
+  const tsconfig = JSON.stringify(fileURLToPath(new URL('../tsconfig.json', import.meta.url)));
+  const options = `{ parentURL: ${entry}, tsconfig: ${tsconfig} }`;
+  return { entry: `import(${tsx}).then(({ tsImport }) => tsImport(${entry}, ${options}));`, eval: true };
 }
 
 /**
