@@ -233,7 +233,7 @@ function observe(
     const took = seconds(job);
     metrics.completed.inc(labels.job);
     metrics.duration.observe(labels.completed, took);
-    logger.info({ ...jobFields(job), durationMs: Math.round(took * 1_000) }, 'job completed');
+    logger.info({ ...jobFields(job, 'finished'), durationMs: Math.round(took * 1_000) }, 'job completed');
   });
   worker.on('failed', (job, error) => {
     if (!job) {
@@ -241,7 +241,7 @@ function observe(
       return;
     }
     const labels = labelsOf(job.name);
-    const fields = { ...jobFields(job), attempt: job.attemptsMade, reason: error.message };
+    const fields = { ...jobFields(job, 'finished'), reason: error.message };
     metrics.failed.inc(labels.job);
     metrics.duration.observe(labels.failed, seconds(job));
     if (!isPermanentFailure(job, error)) {

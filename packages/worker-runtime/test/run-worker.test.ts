@@ -146,9 +146,11 @@ describe('startWorker', () => {
     expect(lines.find((line) => line.jobId === first.id)).toMatchObject({
       queue: 'email',
       jobName: 'quiet',
-      attempt: expect.any(Number),
+      attempt: 1,
       durationMs: expect.any(Number),
     });
+    // A first run is attempt 1 when it starts and when it ends.
+    expect(lines.filter((line) => line.jobId === second.id).map((line) => line.attempt)).toEqual([1, 1]);
   });
 
   it('answers /healthz 200 while taking jobs and 503 while closing, and lets the job in flight finish', async () => {
