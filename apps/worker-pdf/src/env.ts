@@ -1,8 +1,10 @@
-import { loadEnv, workerEnvShape } from '@nightshift/config';
+import { loadEnv, portFromEnv, workerEnvShape } from '@nightshift/config';
 import { z } from 'zod';
 
 export const envSchema = z.object({
   ...workerEnvShape,
+  /** Each worker app has its own default, so all of them run side by side on one machine. */
+  METRICS_PORT: portFromEnv.default(9_102),
   /** Heap ceiling of each render thread; unset, V8's default applies. A report that needs more fails alone. */
   RENDER_MEMORY_MB: z.coerce.number().int().min(64).max(65_536).optional(),
 });
