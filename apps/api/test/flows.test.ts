@@ -52,6 +52,8 @@ describe('POST /v1/flows/report-delivery', () => {
       const job = await t.app.queues['image-processing'].getJob(image.id);
       expect(await job?.getState()).toBe('waiting');
       expect(job?.data.imageId).toBe(image.imageId);
+      // The pdf worker can embed only PNG and JPEG.
+      expect(job?.data.operations.at(-1)).toEqual({ type: 'convert', params: { format: 'png' } });
       expect(job?.opts.failParentOnFailure).toBe(true);
       expect(job?.parent?.id).toBe(jobs.pdf.id);
     }

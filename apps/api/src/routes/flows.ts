@@ -7,10 +7,10 @@ import type { FileLinks } from '../lib/file-links.js';
 import { authErrors, errorSchema, redisErrors } from '../schemas/common.js';
 import { reportDeliveryAcceptedSchema, reportDeliveryBody } from '../schemas/flows.js';
 
-/** A thumbnail the PDF can embed: at most 256 px on its longer side, as WebP. */
+/** A thumbnail the PDF can embed: at most 256 px on its longer side, as PNG (react-pdf embeds only PNG and JPEG). */
 export const THUMBNAIL_OPERATIONS: ImageOperation[] = [
   { type: 'resize', params: { width: 256, height: 256, fit: 'inside', withoutEnlargement: true } },
-  { type: 'convert', params: { format: 'webp' } },
+  { type: 'convert', params: { format: 'png' } },
 ];
 
 export const flowRoutes: FastifyPluginAsyncZod<{ links: FileLinks }> = async (app, { links }) => {
