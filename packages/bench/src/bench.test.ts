@@ -23,6 +23,7 @@ describe('benchmark smoke run', () => {
         'latency-p50',
         'latency-p99',
         'image',
+        ...SMOKE.pdfPages.map((pages) => `pdf-${pages}`),
         'redis-set',
         'redis-evalsha',
       ]),

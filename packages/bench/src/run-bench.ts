@@ -57,11 +57,7 @@ export async function runBench(settings: BenchSettings, options: RunOptions = {}
     }
     if (wanted.has('latency')) rows.push(...(await measureLatency(context)));
     if (wanted.has('image')) rows.push(...(await measureImage(context)));
-    if (wanted.has('pdf')) {
-      const pdf = await measurePdf(context);
-      rows.push(...pdf.rows);
-      if (pdf.note) notes.push(pdf.note);
-    }
+    if (wanted.has('pdf')) rows.push(...(await measurePdf(context)));
     if (wanted.has('redis')) rows.push(...(await measureRedisCeiling(context)));
 
     if (!plan) notes.push('Not pinned: fewer than 2 cores or no `taskset`, so Redis and the load generator shared cores.');
