@@ -50,11 +50,25 @@ const port = env.PORT ?? '3000';
 const apiUrl = `http://${env.HOST && env.HOST !== '0.0.0.0' ? env.HOST : '127.0.0.1'}:${port}`;
 
 const [command, ...prefix] = pinnedPnpm(root).command;
+// In a process group of its own: Ctrl-C signals the terminal's whole group, and turbo takes a
+// second SIGINT (ours, forwarded) as "force kill", cutting the apps' graceful shutdown short.
+// So the terminal's signal reaches only this script, which passes exactly one to that group
+// (`pnpm exec` would not pass it on to turbo).
 const apps = spawn(command, [...prefix, 'exec', 'turbo', 'run', 'start', '--filter=./apps/*', '--ui=stream', '--concurrency=8'], {
   cwd: root,
   env,
   stdio: ['ignore', 'inherit', 'inherit'],
+  detached: true,
 });
+const signalApps = (signal) => {
+  try {
+    process.kill(-apps.pid, signal);
+  } catch {
+    // The group has already exited.
+  }
+};
+// Should this script die some other way, the apps do not outlive it.
+process.on('exit', () => signalApps('SIGTERM'));
 
 // Say where things are once the API answers.
 const deadline = Date.now() + 60_000;
@@ -86,10 +100,12 @@ const stop = (signal) => {
   if (stopping) return;
   stopping = true;
   log(`${signal}: stopping the apps`);
-  apps.kill(signal);
+  signalApps(signal);
 };
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
+// The terminal closed: the apps, in a group of their own, would not hear of it.
+process.on('SIGHUP', () => stop('SIGTERM'));
 apps.once('exit', async (code) => {
   await redis.stop();
   process.exit(stopping ? 0 : (code ?? 1));
