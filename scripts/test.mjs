@@ -18,7 +18,15 @@ try {
   log(`Redis: ${redact(redis.url)} (${redis.origin})`);
   await pnpm(root, ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
   rmSync(results, { force: true });
-  const vitestArgs = ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...process.argv.slice(2)];
+  const vitestArgs = [
+    'exec',
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${results}`,
+    ...process.argv.slice(2),
+  ];
   exitCode = await pnpm(root, vitestArgs, { env: { ...process.env, REDIS_URL: redis.url } }).then(
     () => 0,
     (error) => error.exitCode ?? 1,

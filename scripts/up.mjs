@@ -73,7 +73,10 @@ process.on('exit', () => signalApps('SIGTERM'));
 // Say where things are once the API answers.
 const deadline = Date.now() + 60_000;
 while (Date.now() < deadline && apps.exitCode === null) {
-  const up = await fetch(`${apiUrl}/healthz`).then((response) => response.ok, () => false);
+  const up = await fetch(`${apiUrl}/healthz`).then(
+    (response) => response.ok,
+    () => false,
+  );
   if (up) {
     console.log(`
   Nightshift is running

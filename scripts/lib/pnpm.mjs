@@ -17,7 +17,9 @@ export function run(command, args, options = {}) {
     const child = spawn(command, args, { stdio: 'inherit', ...options });
     child.once('error', reject);
     child.once('exit', (code, signal) =>
-      code === 0 ? resolve() : reject(Object.assign(new Error(`${command} ${args.join(' ')} exited ${code ?? signal}`), { exitCode: code ?? 1 })),
+      code === 0
+        ? resolve()
+        : reject(Object.assign(new Error(`${command} ${args.join(' ')} exited ${code ?? signal}`), { exitCode: code ?? 1 })),
     );
   });
 }

@@ -3,8 +3,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
-import tls from 'node:tls';
 import { join } from 'node:path';
+import tls from 'node:tls';
 
 const LOCAL_URL = 'redis://127.0.0.1:6379';
 
@@ -69,7 +69,20 @@ export async function ensureRedis(root, log = console.log) {
   const port = await freePort(6379);
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
     { stdio: 'ignore' },
   );
   const url = `redis://127.0.0.1:${port}`;
