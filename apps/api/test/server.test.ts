@@ -50,7 +50,8 @@ describe('server.ts', () => {
       QUEUE_PREFIX: prefix,
       STORAGE_DIR: storage,
       API_TOKENS: TOKEN,
-      LOG_LEVEL: 'info',
+      // 'incoming request' is logged at debug: it tells the test the request has arrived.
+      LOG_LEVEL: 'debug',
     });
     const exited = once(child, 'exit');
     await lineMatching(lines, /Server listening/);
@@ -74,6 +75,11 @@ describe('server.ts', () => {
 
     const [response] = (await answered) as [NodeJS.ReadableStream & { statusCode: number }];
     expect(response.statusCode).toBe(202);
+    // One access line per request, with what an operator greps for.
+    const completed = JSON.parse(await lineMatching(lines, /request completed/));
+    expect(completed).toMatchObject({ method: 'POST', url: '/v1/queues/email/jobs', statusCode: 202 });
+    expect(completed.reqId).toEqual(expect.any(String));
+    expect(completed.responseTimeMs).toBeGreaterThan(0);
     await lineMatching(lines, /"msg":"stopped"/);
     const [code] = await exited;
     expect(code).toBe(0);
