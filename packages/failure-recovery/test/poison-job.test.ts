@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   type AppProcess,
@@ -31,7 +30,7 @@ beforeAll(async () => {
   stack = await NightshiftStack.start();
   api = await stack.startApi();
   ledger = new JobLedger(await stack.queueEvents('email'));
-  stack.resend.script(...Array.from({ length: OTHERS }, () => () => delay(SEND_MS).then(() => undefined)));
+  stack.resend.slowSends(OTHERS, SEND_MS);
 });
 afterAll(() => stack?.close());
 
@@ -67,8 +66,11 @@ it('fails a job that crashes its worker on every attempt, after the stall limit,
   // Started once more than it crashed: that last time it was failed before its processor ran.
   expect(ledger.record(poisonId).startedAt).toHaveLength(MAX_STALLED + 2);
   expect(ledger.record(poisonId).stalls).toBe(MAX_STALLED + 1);
-  // The poison never reached the send: nothing was delivered for it.
-  expect(stack.resend.deliveries).toBe(OTHERS);
+  // The kill follows the poison's 'email rendered' line by however long this process takes to read
+  // it, so an attempt may reach the send first, as under a real OOM killer: its idempotency key
+  // still lets at most one email out for the poison, however many attempts sent.
+  expect(stack.resend.deliveries).toBeGreaterThanOrEqual(OTHERS);
+  expect(stack.resend.deliveries).toBeLessThanOrEqual(OTHERS + 1);
   const completedMeanwhile = others.filter((id) => {
     const at = ledger.record(id).completedAt ?? 0;
     return at > firstCrash && at < poisonFailedAt;

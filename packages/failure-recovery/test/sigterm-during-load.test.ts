@@ -21,7 +21,7 @@ beforeAll(async () => {
   stack = await NightshiftStack.start();
   api = await stack.startApi();
   ledger = new JobLedger(await stack.queueEvents('email'));
-  stack.resend.script(...Array.from({ length: JOBS }, () => () => delay(SEND_MS).then(() => undefined)));
+  stack.resend.slowSends(JOBS, SEND_MS);
 });
 afterAll(() => stack?.close());
 

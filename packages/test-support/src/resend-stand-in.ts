@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 
 export interface RecordedRequest {
   method: string;
@@ -97,6 +98,11 @@ export class ResendStandIn {
   script(...answers: (StandInAnswer | StandInScript)[]): this {
     this.answers.push(...answers);
     return this;
+  }
+
+  /** The next `count` sends succeed after `ms` each, as a slow provider would: keeps sends in flight for a test to interrupt. */
+  slowSends(count: number, ms: number): this {
+    return this.script(...Array.from({ length: count }, () => () => delay(ms).then(() => undefined)));
   }
 
   /** Resolves with the `count`-th request once it has arrived (already recorded ones count). */
