@@ -24,6 +24,14 @@ describe('FileStorage', () => {
     expect(await storage.stat('files/a.txt')).toBeUndefined();
   });
 
+  it('reads back every byte of an empty object and of one larger than a read chunk', async () => {
+    const large = Buffer.from(Array.from({ length: 3 * 1024 * 1024 + 7 }, (_, index) => index % 251));
+    await storage.put('images/large', large);
+    await storage.put('images/empty', '');
+    expect((await storage.get('images/large')).equals(large)).toBe(true);
+    expect((await storage.get('images/empty')).length).toBe(0);
+  });
+
   it('overwrites in place, leaving no temporary files', async () => {
     await storage.put('files/a', 'one');
     await storage.put('files/a', 'two');

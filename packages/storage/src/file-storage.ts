@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -25,10 +25,16 @@ export class FileStorage implements Storage {
   }
 
   async get(key: string): Promise<Buffer> {
+    let file: FileHandle;
     try {
-      return await readFile(this.pathOf(key));
+      file = await open(this.pathOf(key), 'r');
     } catch (error) {
       throw notFoundOr(error, key);
+    }
+    try {
+      return await readWhole(file);
+    } finally {
+      await file.close();
     }
   }
 
@@ -72,6 +78,23 @@ export class FileStorage implements Storage {
     const info = await stat(path);
     return { key, bytes: info.size, modifiedAt: info.mtime };
   }
+}
+
+/**
+ * The whole file in as few reads as its size allows: `readFile` reads in 512 KiB chunks, a
+ * thread-pool round trip each (an uploaded photo took 1 ms instead of 0.65). Files are replaced
+ * by rename, never written in place, so the size read first is the size of what is read.
+ */
+async function readWhole(file: FileHandle): Promise<Buffer> {
+  const { size } = await file.stat();
+  const buffer = Buffer.allocUnsafe(size);
+  let filled = 0;
+  while (filled < size) {
+    const { bytesRead } = await file.read(buffer, filled, size - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled < size ? buffer.subarray(0, filled) : buffer;
 }
 
 function isNotFound(error: unknown): boolean {
