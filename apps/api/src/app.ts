@@ -23,8 +23,8 @@ export async function buildApp(env: Env) {
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: ['req.headers.authorization'],
     },
-    // One access line per request, written below; Fastify's default writes two, which cost the
-    // API about a quarter of its throughput on job POSTs in packages/bench.
+    // One access line per request, written below; Fastify's default writes two, and the second
+    // cost job POSTs about a third of their throughput in packages/bench.
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
     bodyLimit: env.BODY_LIMIT_BYTES,
