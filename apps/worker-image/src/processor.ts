@@ -1,7 +1,7 @@
 import type { ContractProcessor } from '@nightshift/jobs';
 import { ObjectNotFoundError, outputFileId, type Storage, storageKeys } from '@nightshift/storage';
 import { ImageRejectedError } from './operations/image-rejected-error.js';
-import { openInput } from './operations/open-input.js';
+import { type ImageSource, openInput } from './operations/open-input.js';
 import { extensionOf } from './operations/output.js';
 import { runOperations } from './operations/run-operations.js';
 
@@ -33,9 +33,15 @@ export function createProcessor({ storage, maxPixels }: ImageProcessorOptions): 
   };
 }
 
-async function readImage(storage: Storage, imageId: string): Promise<Buffer> {
+/**
+ * The uploaded image as sharp reads it best: its file, when storage is a local directory (sharp
+ * decodes while it reads, and an upload of up to IMAGE_MAX_BYTES never sits whole in the heap),
+ * else its bytes. Uploads are never rewritten, so the file decoded is the file whose header was checked.
+ */
+async function readImage(storage: Storage, imageId: string): Promise<ImageSource> {
+  const key = storageKeys.image(imageId);
   try {
-    return await storage.get(storageKeys.image(imageId));
+    return (await storage.localPath?.(key)) ?? (await storage.get(key));
   } catch (error) {
     if (error instanceof ObjectNotFoundError) {
       throw new ImageRejectedError('IMAGE_NOT_FOUND', `image ${imageId} not found in storage (${error.key})`);

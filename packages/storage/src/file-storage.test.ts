@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -20,8 +20,12 @@ describe('FileStorage', () => {
     expect(stored.bytes).toBe(5);
     expect((await storage.get('files/a.txt')).toString()).toBe('hello');
     expect((await storage.stat('files/a.txt'))?.bytes).toBe(5);
+    const path = await storage.localPath('files/a.txt');
+    expect(path).toBe(join(root, 'files', 'a.txt'));
+    expect(await readFile(path as string, 'utf8')).toBe('hello');
     await storage.delete('files/a.txt');
     expect(await storage.stat('files/a.txt')).toBeUndefined();
+    expect(await storage.localPath('files/a.txt')).toBeUndefined();
   });
 
   it('reads back every byte of an empty object and of one larger than a read chunk', async () => {

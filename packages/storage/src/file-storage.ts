@@ -56,6 +56,10 @@ export class FileStorage implements Storage {
     }
   }
 
+  async localPath(key: string): Promise<string | undefined> {
+    return (await this.stat(key)) ? this.pathOf(key) : undefined;
+  }
+
   async delete(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
   }

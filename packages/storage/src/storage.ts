@@ -18,5 +18,11 @@ export interface Storage {
   get(key: string): Promise<Buffer>;
   stream(key: string): Promise<Readable>;
   stat(key: string): Promise<StoredObject | undefined>;
+  /**
+   * The object's path on this machine, when storage is a local directory and the object exists:
+   * for libraries that read files themselves (sharp decodes while it reads, instead of the whole
+   * file being held in memory first). An object store leaves it out; callers then use `get`.
+   */
+  localPath?(key: string): Promise<string | undefined>;
   delete(key: string): Promise<void>;
 }

@@ -7,6 +7,9 @@ import type { OutputFormat } from './output.js';
 export const inputFormats = ['jpeg', 'png', 'webp', 'avif', 'gif', 'tiff'] as const;
 export type InputFormat = (typeof inputFormats)[number];
 
+/** The image's bytes, or the path of its file. */
+export type ImageSource = Buffer | string;
+
 export interface InputOptions {
   imageId: string;
   /** Width × height above which an image is refused before any pixel is decoded. */
@@ -26,11 +29,11 @@ export interface OpenedImage {
  * list (SVG, PDF, HEIC...) and images with more pixels than allowed, so a decompression bomb
  * costs a header read instead of gigabytes of pixels.
  */
-export async function openInput(buffer: Buffer, { imageId, maxPixels }: InputOptions): Promise<OpenedImage> {
+export async function openInput(source: ImageSource, { imageId, maxPixels }: InputOptions): Promise<OpenedImage> {
   let metadata: Metadata;
   try {
     // No pixel limit here: the header is all this reads, and the check below says why it refuses.
-    metadata = await sharp(buffer, { limitInputPixels: false }).metadata();
+    metadata = await sharp(source, { limitInputPixels: false }).metadata();
   } catch (error) {
     throw new ImageRejectedError('UNDECODABLE', `image ${imageId} is not a readable image: ${(error as Error).message}`);
   }
@@ -47,7 +50,7 @@ export async function openInput(buffer: Buffer, { imageId, maxPixels }: InputOpt
     size: { width: metadata.autoOrient.width, height: metadata.autoOrient.height },
     // `failOn: 'error'` refuses truncated and corrupt data; 'warning' would also refuse the
     // many camera files with harmless warnings. The pixel limit is sharp's own second line.
-    open: () => sharp(buffer, { autoOrient: true, failOn: 'error', limitInputPixels: maxPixels }),
+    open: () => sharp(source, { autoOrient: true, failOn: 'error', limitInputPixels: maxPixels }),
   };
 }
 
