@@ -38,10 +38,13 @@ export async function buildApp(env: Env) {
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onRequest', (request, _reply, done) => {
-    request.log.debug({ method: request.method, url: request.url }, 'incoming request');
-    done();
-  });
+  // Only at debug: a hook on every request costs each request, whether it logs or not.
+  if (env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace') {
+    app.addHook('onRequest', (request, _reply, done) => {
+      request.log.debug({ method: request.method, url: request.url }, 'incoming request');
+      done();
+    });
+  }
   app.addHook('onResponse', (request, reply, done) => {
     const { method, url } = request;
     request.log.info({ method, url, statusCode: reply.statusCode, responseTimeMs: reply.elapsedTime }, 'request completed');
