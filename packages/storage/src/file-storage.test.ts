@@ -28,6 +28,13 @@ describe('FileStorage', () => {
     expect(await storage.localPath('files/a.txt')).toBeUndefined();
   });
 
+  it('reports the bytes on disk, counting multi-byte characters, and creates folders for both writes', async () => {
+    expect((await storage.put('reports/e.txt', 'héllo €')).bytes).toBe(10);
+    expect((await storage.stat('reports/e.txt'))?.bytes).toBe(10);
+    expect((await storage.putStream('uploads/s', Readable.from(['ab', 'cdé']))).bytes).toBe(6);
+    expect((await storage.get('uploads/s')).toString()).toBe('abcdé');
+  });
+
   it('reads back every byte of an empty object and of one larger than a read chunk', async () => {
     const large = Buffer.from(Array.from({ length: 3 * 1024 * 1024 + 7 }, (_, index) => index % 251));
     await storage.put('images/large', large);

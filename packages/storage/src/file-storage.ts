@@ -17,11 +17,29 @@ export class FileStorage implements Storage {
   constructor(readonly root: string) {}
 
   async put(key: string, body: Uint8Array | string): Promise<StoredObject> {
-    return this.atomically(key, (tmp) => writeFile(tmp, body));
+    const path = this.pathOf(key);
+    await this.atomically(path, async (tmp) => {
+      try {
+        await writeFile(tmp, body);
+      } catch (error) {
+        // The directory is made when a write finds it missing, not before every write: a worker
+        // writes one output per job, and each file system call is a thread-pool round trip.
+        if (!isNotFound(error)) throw error;
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(tmp, body);
+      }
+    });
+    // The size is the body's, so no stat after the rename.
+    return { key, bytes: typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength, modifiedAt: new Date() };
   }
 
   async putStream(key: string, body: Readable): Promise<StoredObject> {
-    return this.atomically(key, (tmp) => pipeline(body, createWriteStream(tmp)));
+    const path = this.pathOf(key);
+    // A stream cannot be written twice, so its directory is made first.
+    await mkdir(dirname(path), { recursive: true });
+    await this.atomically(path, (tmp) => pipeline(body, createWriteStream(tmp)));
+    const info = await stat(path);
+    return { key, bytes: info.size, modifiedAt: info.mtime };
   }
 
   async get(key: string): Promise<Buffer> {
@@ -68,9 +86,8 @@ export class FileStorage implements Storage {
     return join(this.root, ...checkKey(key));
   }
 
-  private async atomically(key: string, write: (tmp: string) => Promise<void>): Promise<StoredObject> {
-    const path = this.pathOf(key);
-    await mkdir(dirname(path), { recursive: true });
+  /** Writes a temporary file beside `path` and renames it into place; the directory must exist by the rename. */
+  private async atomically(path: string, write: (tmp: string) => Promise<void>): Promise<void> {
     const tmp = join(dirname(path), `.tmp-${randomUUID()}`);
     try {
       await write(tmp);
@@ -79,8 +96,6 @@ export class FileStorage implements Storage {
       await rm(tmp, { force: true });
       throw error;
     }
-    const info = await stat(path);
-    return { key, bytes: info.size, modifiedAt: info.mtime };
   }
 }
 
