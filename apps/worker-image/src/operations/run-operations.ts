@@ -17,8 +17,8 @@ export interface RunOptions {
   imageId: string;
   /** No step may produce more pixels than this, so an upscale cannot do what a bomb cannot. */
   maxPixels: number;
-  /** Called with the number of operations whose pixels exist, after each pass. */
-  onProgress?: (done: number) => Promise<void>;
+  /** Called with the number of operations whose pixels exist, after each pass; not waited for. */
+  onProgress?: (done: number) => void;
   signal?: AbortSignal;
 }
 
@@ -63,7 +63,7 @@ export async function runOperations(
       ({ source, size } = pixels);
       pass = {};
       signal?.throwIfAborted();
-      await onProgress?.(index);
+      onProgress?.(index);
     }
     if (operation.type === 'crop') {
       checkCrop(size, operation.params, step);
@@ -77,7 +77,7 @@ export async function runOperations(
   }
 
   const { data, info } = await run(encode(build(source, pass), output), imageId);
-  await onProgress?.(operations.length);
+  onProgress?.(operations.length);
   return { data, format: output.format, width: info.width, height: info.height };
 }
 
