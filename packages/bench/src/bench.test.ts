@@ -16,6 +16,8 @@ describe('benchmark smoke run', () => {
       expect.arrayContaining([
         'enqueue-api',
         'enqueue-library',
+        'enqueue-http-add-floor',
+        'enqueue-api-vs-add-floor',
         'enqueue-http-floor',
         ...SMOKE.workerConcurrencies.flatMap((c) => [`worker-c${c}`, `worker-runtime-c${c}`]),
         'commands-library',
@@ -23,6 +25,8 @@ describe('benchmark smoke run', () => {
         'latency-p50',
         'latency-p99',
         'image',
+        'image-queue-floor',
+        'image-vs-queue-floor',
         ...SMOKE.pdfPages.map((pages) => `pdf-${pages}`),
         'redis-set',
         'redis-evalsha',

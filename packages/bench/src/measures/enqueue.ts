@@ -43,8 +43,9 @@ async function inFlight(seconds: number, call: () => Promise<unknown>): Promise<
 
 /**
  * Jobs per second into the email queue: the API over HTTP (autocannon in this process, the API in
- * its own) beside raw `queue.add`, with `createQueue().add` and a bare Fastify route as the two
- * halves of the difference.
+ * its own) beside raw `queue.add`. The rows under it split the difference: `createQueue().add`,
+ * a bare Fastify route that adds with raw BullMQ (what HTTP itself costs a producer), and a bare
+ * Fastify route that only answers.
  */
 export async function measureEnqueue({ settings, redis, log, serverNodeArgs }: BenchContext, api: ApiServer): Promise<Row[]> {
   const hello = await ChildServer.start({
@@ -53,6 +54,16 @@ export async function measureEnqueue({ settings, redis, log, serverNodeArgs }: B
     env: {},
     readyPath: '/healthz',
     nodeArgs: serverNodeArgs,
+  });
+  const bareAdd = await ChildServer.start({
+    script: 'src/servers/add-server.ts',
+    cwd: packageDir,
+    env: { REDIS_URL: redis.url },
+    readyPath: '/healthz',
+    nodeArgs: serverNodeArgs,
+  }).catch(async (error: unknown) => {
+    await hello.stop();
+    throw error;
   });
   const raw = new Queue('email', { connection: { host: '127.0.0.1', port: redis.port } });
   const contract = createQueue('email', { redisUrl: redis.url, prefix: '{bench-enqueue}' });
@@ -66,6 +77,7 @@ export async function measureEnqueue({ settings, redis, log, serverNodeArgs }: B
     raw: run(() => inFlight(seconds, () => raw.add('welcome', EMAIL))),
     contract: run(() => inFlight(seconds, () => contract.add('welcome', EMAIL))),
     hello: run(() => httpLoad(`${hello.url}/hello`, seconds)),
+    bareAdd: run(() => httpLoad(`${bareAdd.url}/add`, seconds)),
   };
   try {
     log('enqueue: warming up');
@@ -75,16 +87,18 @@ export async function measureEnqueue({ settings, redis, log, serverNodeArgs }: B
       raw: () => inFlight(Math.min(1, seconds), () => raw.add('welcome', EMAIL)),
       contract: () => inFlight(Math.min(1, seconds), () => contract.add('welcome', EMAIL)),
       hello: () => httpLoad(`${hello.url}/hello`, Math.min(1, seconds)),
+      bareAdd: () => httpLoad(`${bareAdd.url}/add`, Math.min(1, seconds)),
     });
     log(`enqueue: ${settings.rounds} rounds of ${seconds} s per variant`);
     const rounds = await alternate(settings.rounds, variants);
     await redis.flush();
-    const [apiRate, rawRate, contractRate, helloRate] = [rounds.api, rounds.raw, rounds.contract, rounds.hello].map(median) as [
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [apiRate, rawRate, contractRate, helloRate, bareAddRate] = [
+      rounds.api,
+      rounds.raw,
+      rounds.contract,
+      rounds.hello,
+      rounds.bareAdd,
+    ].map(median) as [number, number, number, number, number];
     const target = 0.7;
     return [
       {
@@ -108,6 +122,24 @@ export async function measureEnqueue({ settings, redis, log, serverNodeArgs }: B
         rounds: { ours: rounds.contract, beside: rounds.raw },
       },
       {
+        id: 'enqueue-http-add-floor',
+        label: '↳ a bare Fastify route that adds with raw BullMQ (64 conns) vs raw `queue.add`: the floor for any HTTP producer',
+        unit: 'jobs/s',
+        ours: bareAddRate,
+        beside: rawRate,
+        ratio: bareAddRate / rawRate,
+        rounds: { ours: rounds.bareAdd, beside: rounds.raw },
+      },
+      {
+        id: 'enqueue-api-vs-add-floor',
+        label: '↳ API vs that bare Fastify + raw add route: what auth, validation, rate limit, headers, logs and metrics cost',
+        unit: 'jobs/s',
+        ours: apiRate,
+        beside: bareAddRate,
+        ratio: apiRate / bareAddRate,
+        rounds: { ours: rounds.api, beside: rounds.bareAdd },
+      },
+      {
         id: 'enqueue-http-floor',
         label: '↳ API vs a bare Fastify `POST /hello` (same body, 64 conns): the HTTP floor',
         unit: 'req/s',
@@ -118,6 +150,6 @@ export async function measureEnqueue({ settings, redis, log, serverNodeArgs }: B
       },
     ];
   } finally {
-    await Promise.allSettled([raw.close(), contract.close(), hello.stop()]);
+    await Promise.allSettled([raw.close(), contract.close(), hello.stop(), bareAdd.stop()]);
   }
 }
