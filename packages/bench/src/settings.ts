@@ -29,7 +29,7 @@ export const FULL: BenchSettings = {
   workerConcurrencies: [1, 10, 100],
   latencySamples: 100,
   commandJobs: 500,
-  images: 10,
+  images: 30,
   pdfPages: [1, 10, 50],
   redisRequests: 100_000,
   pinning: 'all',

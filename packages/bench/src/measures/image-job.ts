@@ -6,6 +6,7 @@ import { FileStorage, storageKeys } from '@nightshift/storage';
 import { benchmarkJpeg, HEIGHT, WIDTH } from '@nightshift/worker-image/bench/input-image.js';
 import { createProcessor } from '@nightshift/worker-image/src/processor.js';
 import { startWorker } from '@nightshift/worker-runtime';
+import { Queue, Worker } from 'bullmq';
 import sharp from 'sharp';
 import { alternate, type BenchContext } from '../context.js';
 import { benchWorkerEnv, discardingLogger } from '../fixtures.js';
@@ -23,7 +24,9 @@ const operations: ImageOperation[] = [
 /**
  * Images per second, one at a time: bare sharp (buffer in, buffer out) beside the worker-image
  * processor under `startWorker` (Redis, storage read, header check, storage write), with sharp
- * set up as worker-image's main does (one libvips thread, no cache).
+ * set up as worker-image's main does (one libvips thread, no cache). A raw BullMQ Worker running
+ * the bare call splits the difference into what any queue costs (a Redis round trip per job,
+ * slower after each 25 ms idle) and what worker-image adds.
  */
 export async function measureImage(context: BenchContext): Promise<Row[]> {
   const { settings, redis, log } = context;
@@ -43,32 +46,53 @@ export async function measureImage(context: BenchContext): Promise<Row[]> {
     defaultConcurrency: 1,
   });
 
+  const bareResize = () => sharp(input).resize(720, 588, { fit: 'cover' }).jpeg({ quality: 80 }).toBuffer();
+  // The queue's own floor: a raw BullMQ Worker whose processor is the bare sharp call.
+  const rawQueue = new Queue('raw-image', { connection: { host: '127.0.0.1', port: redis.port } });
+  const rawWorker = new Worker('raw-image', async () => (await bareResize()).length, {
+    connection: { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null },
+    concurrency: 1,
+  });
+
   const bare = async (count: number) => {
     const clock = performance.now();
-    for (let i = 0; i < count; i++) await sharp(input).resize(720, 588, { fit: 'cover' }).jpeg({ quality: 80 }).toBuffer();
+    for (let i = 0; i < count; i++) await bareResize();
     return count / ((performance.now() - clock) / 1_000);
   };
-  const queued = async (count: number) => {
+  /** Images per second from adding `count` jobs until the last one completes. */
+  const drain = async <D, R>(worker: Worker<D, R, string>, add: () => Promise<unknown>, count: number) => {
     let completed = 0;
     let listeners: { completed: () => void; failed: (job: unknown, error: Error) => void } | undefined;
     const finished = new Promise<void>((resolve, reject) => {
       listeners = { completed: () => ++completed === count && resolve(), failed: (_job, error) => reject(error) };
-      running.worker.on('completed', listeners.completed).on('failed', listeners.failed);
+      worker.on('completed', listeners.completed).on('failed', listeners.failed);
     });
     const clock = performance.now();
-    await queue.addBulk(Array.from({ length: count }, () => ({ name: 'resize', data: { imageId: IMAGE_ID, operations } })));
+    await add();
     await finished.finally(() => {
-      if (listeners) running.worker.off('completed', listeners.completed).off('failed', listeners.failed);
+      if (listeners) worker.off('completed', listeners.completed).off('failed', listeners.failed);
     });
     return count / ((performance.now() - clock) / 1_000);
   };
+  const queued = (count: number) =>
+    drain(
+      running.worker,
+      () => queue.addBulk(Array.from({ length: count }, () => ({ name: 'resize', data: { imageId: IMAGE_ID, operations } }))),
+      count,
+    );
+  const rawQueued = (count: number) =>
+    drain(rawWorker, () => rawQueue.addBulk(Array.from({ length: count }, () => ({ name: 'resize', data: {} }))), count);
 
   try {
     log(`image: ${settings.rounds} rounds of ${settings.images} images, bare and queued`);
     // Warm-up: the first decodes, connections and buffers are slower than the rest.
-    await alternate(1, { bare: () => bare(3), queued: () => queued(3) });
-    const rounds = await alternate(settings.rounds, { bare: () => bare(settings.images), queued: () => queued(settings.images) });
-    const [ours, beside] = [median(rounds.queued), median(rounds.bare)];
+    await alternate(1, { bare: () => bare(3), queued: () => queued(3), raw: () => rawQueued(3) });
+    const rounds = await alternate(settings.rounds, {
+      bare: () => bare(settings.images),
+      queued: () => queued(settings.images),
+      raw: () => rawQueued(settings.images),
+    });
+    const [ours, beside, raw] = [median(rounds.queued), median(rounds.bare), median(rounds.raw)];
     const target = 0.9;
     return [
       {
@@ -82,10 +106,27 @@ export async function measureImage(context: BenchContext): Promise<Row[]> {
         met: ours / beside >= target,
         rounds: { ours: rounds.queued, beside: rounds.bare },
       },
+      {
+        id: 'image-queue-floor',
+        label: '↳ a raw BullMQ `Worker` running the same bare sharp call vs bare sharp: the floor for any queued job',
+        unit: 'img/s',
+        ours: raw,
+        beside,
+        ratio: raw / beside,
+        rounds: { ours: rounds.raw, beside: rounds.bare },
+      },
+      {
+        id: 'image-vs-queue-floor',
+        label: '↳ queue + worker-image vs that raw Worker: what the header check, storage and runtime cost',
+        unit: 'img/s',
+        ours,
+        beside: raw,
+        ratio: ours / raw,
+        rounds: { ours: rounds.queued, beside: rounds.raw },
+      },
     ];
   } finally {
-    await running.close();
-    await queue.close();
+    await Promise.allSettled([running.close(), queue.close(), rawWorker.close(), rawQueue.close()]);
     await redis.flush();
     await rm(root, { recursive: true, force: true });
   }
