@@ -29,6 +29,14 @@ describe('security headers', () => {
     }
   });
 
+  it('refuses to record a middleware that finishes later, whose headers could be incomplete', () => {
+    const later = (_request: unknown, response: { setHeader: (name: string, value: string) => void }, next: () => void) => {
+      response.setHeader('X-Frame-Options', 'DENY');
+      setImmediate(next);
+    };
+    expect(() => recordHeaders(later as Parameters<typeof recordHeaders>[0])).toThrow('did not finish synchronously');
+  });
+
   it('sends them on every answer: accepted, invalid, unauthenticated and unknown routes', async () => {
     const expected = recordHeaders(helmet(HELMET_OPTIONS));
     const answers = await Promise.all([

@@ -18,11 +18,16 @@ export function recordHeaders(middleware: Middleware): Record<string, string> {
       delete headers[name.toLowerCase()];
     },
   };
+  let finished = false;
   let failure: unknown;
   middleware({} as IncomingMessage, recorder as unknown as ServerResponse, (error) => {
+    finished = true;
     failure = error;
   });
   if (failure) throw failure;
+  // A middleware that finishes later (a future helmet, a nonce) would leave this set incomplete.
+  if (!finished)
+    throw new Error('the security headers middleware did not finish synchronously: its headers cannot be recorded once');
   return headers;
 }
 
