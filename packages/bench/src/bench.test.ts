@@ -15,6 +15,7 @@ describe('benchmark smoke run', () => {
     expect(ids).toEqual(
       expect.arrayContaining([
         'enqueue-api',
+        'enqueue-api-bulk',
         'enqueue-library',
         'enqueue-http-add-floor',
         'enqueue-api-vs-add-floor',

@@ -13,10 +13,19 @@ import { median } from '../stats.js';
 const IN_FLIGHT = 64;
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const body = JSON.stringify({ name: 'welcome', data: EMAIL });
+const BULK_JOBS = 100;
+const bulkBody = JSON.stringify({ jobs: Array.from({ length: BULK_JOBS }, () => ({ name: 'welcome', data: EMAIL })) });
 
 /** Requests per second over `seconds`, 64 connections; any answer other than 2xx fails the bench. */
-async function httpLoad(url: string, seconds: number): Promise<number> {
-  const result = await autocannon({ url, method: 'POST', connections: IN_FLIGHT, duration: seconds, headers: apiHeaders, body });
+async function httpLoad(url: string, seconds: number, requestBody = body): Promise<number> {
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections: IN_FLIGHT,
+    duration: seconds,
+    headers: apiHeaders,
+    body: requestBody,
+  });
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(
       `${url}: ${result.non2xx} answers other than 2xx and ${result.errors} errors out of ${result.requests.total}`,
@@ -74,6 +83,7 @@ export async function measureEnqueue({ settings, redis, log, serverNodeArgs }: B
   };
   const variants = {
     api: run(() => httpLoad(api.emailJobsUrl, seconds)),
+    apiBulk: run(async () => BULK_JOBS * (await httpLoad(`${api.emailJobsUrl}/bulk`, seconds, bulkBody))),
     raw: run(() => inFlight(seconds, () => raw.add('welcome', EMAIL))),
     contract: run(() => inFlight(seconds, () => contract.add('welcome', EMAIL))),
     hello: run(() => httpLoad(`${hello.url}/hello`, seconds)),
@@ -84,6 +94,7 @@ export async function measureEnqueue({ settings, redis, log, serverNodeArgs }: B
     // Compiles the hot paths and fills the connection pools before anything is counted.
     await alternate(1, {
       api: () => httpLoad(api.emailJobsUrl, Math.min(1, seconds)),
+      apiBulk: () => httpLoad(`${api.emailJobsUrl}/bulk`, Math.min(1, seconds), bulkBody),
       raw: () => inFlight(Math.min(1, seconds), () => raw.add('welcome', EMAIL)),
       contract: () => inFlight(Math.min(1, seconds), () => contract.add('welcome', EMAIL)),
       hello: () => httpLoad(`${hello.url}/hello`, Math.min(1, seconds)),
@@ -92,13 +103,14 @@ export async function measureEnqueue({ settings, redis, log, serverNodeArgs }: B
     log(`enqueue: ${settings.rounds} rounds of ${seconds} s per variant`);
     const rounds = await alternate(settings.rounds, variants);
     await redis.flush();
-    const [apiRate, rawRate, contractRate, helloRate, bareAddRate] = [
+    const [apiRate, rawRate, contractRate, helloRate, bareAddRate, bulkRate] = [
       rounds.api,
       rounds.raw,
       rounds.contract,
       rounds.hello,
       rounds.bareAdd,
-    ].map(median) as [number, number, number, number, number];
+      rounds.apiBulk,
+    ].map(median) as [number, number, number, number, number, number];
     const target = 0.7;
     return [
       {
@@ -111,6 +123,15 @@ export async function measureEnqueue({ settings, redis, log, serverNodeArgs }: B
         target: `≥ ${target}`,
         met: apiRate / rawRate >= target,
         rounds: { ours: rounds.api, beside: rounds.raw },
+      },
+      {
+        id: 'enqueue-api-bulk',
+        label: `↳ API \`POST /v1/queues/email/jobs/bulk\`, ${BULK_JOBS} jobs a request (64 conns) vs raw \`queue.add\`: HTTP's cost shared by a batch`,
+        unit: 'jobs/s',
+        ours: bulkRate,
+        beside: rawRate,
+        ratio: bulkRate / rawRate,
+        rounds: { ours: rounds.apiBulk, beside: rounds.raw },
       },
       {
         id: 'enqueue-library',
