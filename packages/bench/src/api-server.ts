@@ -52,6 +52,10 @@ export class ApiServer {
     return `${this.server.url}/v1/queues/email/jobs`;
   }
 
+  cpuSeconds(): Promise<number | undefined> {
+    return this.server.cpuSeconds();
+  }
+
   async stop(): Promise<void> {
     await this.server.stop();
     await rm(this.storageDir, { recursive: true, force: true });

@@ -11,31 +11,49 @@ import type { Row } from '../report.js';
 import { median } from '../stats.js';
 
 const IN_FLIGHT = 64;
+const variantNames = ['api', 'apiBulk', 'raw', 'contract', 'hello', 'bareAdd'] as const;
+type Variant = (typeof variantNames)[number];
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const body = JSON.stringify({ name: 'welcome', data: EMAIL });
 const BULK_JOBS = 100;
 const bulkBody = JSON.stringify({ jobs: Array.from({ length: BULK_JOBS }, () => ({ name: 'welcome', data: EMAIL })) });
 
-/** Requests per second over `seconds`, 64 connections; any answer other than 2xx fails the bench. */
-async function httpLoad(url: string, seconds: number, requestBody = body): Promise<number> {
+/** Jobs per second, and the CPU the producer (the server, or this process for in-process adds) spent per job. */
+interface Load {
+  rate: number;
+  cpuUs?: number;
+}
+
+interface Endpoint {
+  url: string;
+  cpuSeconds(): Promise<number | undefined>;
+}
+
+/** Jobs per second over `seconds`, 64 connections; any answer other than 2xx fails the bench. */
+async function httpLoad(endpoint: Endpoint, seconds: number, requestBody = body, jobsPerRequest = 1): Promise<Load> {
+  const before = await endpoint.cpuSeconds();
   const result = await autocannon({
-    url,
+    url: endpoint.url,
     method: 'POST',
     connections: IN_FLIGHT,
     duration: seconds,
     headers: apiHeaders,
     body: requestBody,
   });
+  const after = await endpoint.cpuSeconds();
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(
-      `${url}: ${result.non2xx} answers other than 2xx and ${result.errors} errors out of ${result.requests.total}`,
+      `${endpoint.url}: ${result.non2xx} answers other than 2xx and ${result.errors} errors out of ${result.requests.total}`,
     );
   }
-  return result.requests.total / result.duration;
+  const jobs = result.requests.total * jobsPerRequest;
+  const cpuUs = before === undefined || after === undefined ? undefined : ((after - before) * 1e6) / jobs;
+  return { rate: jobs / result.duration, cpuUs };
 }
 
 /** Calls per second over `seconds`, with `IN_FLIGHT` calls outstanding at all times. */
-async function inFlight(seconds: number, call: () => Promise<unknown>): Promise<number> {
+async function inFlight(seconds: number, call: () => Promise<unknown>): Promise<Load> {
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const deadline = started + seconds * 1_000;
   let done = 0;
@@ -47,7 +65,8 @@ async function inFlight(seconds: number, call: () => Promise<unknown>): Promise<
       }
     }),
   );
-  return done / ((performance.now() - started) / 1_000);
+  const { user, system } = process.cpuUsage(cpu);
+  return { rate: done / ((performance.now() - started) / 1_000), cpuUs: (user + system) / done };
 }
 
 /**
@@ -76,32 +95,38 @@ export async function measureEnqueue({ settings, redis, log, serverNodeArgs }: B
   });
   const raw = new Queue('email', { connection: { host: '127.0.0.1', port: redis.port } });
   const contract = createQueue('email', { redisUrl: redis.url, prefix: '{bench-enqueue}' });
-  const seconds = settings.enqueueSeconds;
-  const run = (load: () => Promise<number>) => async () => {
-    await redis.flush();
-    return load();
-  };
-  const variants = {
-    api: run(() => httpLoad(api.emailJobsUrl, seconds)),
-    apiBulk: run(async () => BULK_JOBS * (await httpLoad(`${api.emailJobsUrl}/bulk`, seconds, bulkBody))),
-    raw: run(() => inFlight(seconds, () => raw.add('welcome', EMAIL))),
-    contract: run(() => inFlight(seconds, () => contract.add('welcome', EMAIL))),
-    hello: run(() => httpLoad(`${hello.url}/hello`, seconds)),
-    bareAdd: run(() => httpLoad(`${bareAdd.url}/add`, seconds)),
-  };
+  const endpoint = (server: { cpuSeconds(): Promise<number | undefined> }, url: string): Endpoint => ({
+    url,
+    cpuSeconds: () => server.cpuSeconds(),
+  });
+  const loads = (seconds: number): Record<Variant, () => Promise<Load>> => ({
+    api: () => httpLoad(endpoint(api, api.emailJobsUrl), seconds),
+    apiBulk: () => httpLoad(endpoint(api, `${api.emailJobsUrl}/bulk`), seconds, bulkBody, BULK_JOBS),
+    raw: () => inFlight(seconds, () => raw.add('welcome', EMAIL)),
+    contract: () => inFlight(seconds, () => contract.add('welcome', EMAIL)),
+    hello: () => httpLoad(endpoint(hello, `${hello.url}/hello`), seconds),
+    bareAdd: () => httpLoad(endpoint(bareAdd, `${bareAdd.url}/add`), seconds),
+  });
+  const cpu = Object.fromEntries(variantNames.map((name) => [name, [] as number[]])) as Record<Variant, number[]>;
+  const counted = (load: Record<Variant, () => Promise<Load>>) =>
+    Object.fromEntries(
+      variantNames.map((name) => [
+        name,
+        async () => {
+          await redis.flush();
+          const { rate, cpuUs } = await load[name]();
+          if (cpuUs !== undefined) cpu[name].push(cpuUs);
+          return rate;
+        },
+      ]),
+    ) as Record<Variant, () => Promise<number>>;
   try {
     log('enqueue: warming up');
     // Compiles the hot paths and fills the connection pools before anything is counted.
-    await alternate(1, {
-      api: () => httpLoad(api.emailJobsUrl, Math.min(1, seconds)),
-      apiBulk: () => httpLoad(`${api.emailJobsUrl}/bulk`, Math.min(1, seconds), bulkBody),
-      raw: () => inFlight(Math.min(1, seconds), () => raw.add('welcome', EMAIL)),
-      contract: () => inFlight(Math.min(1, seconds), () => contract.add('welcome', EMAIL)),
-      hello: () => httpLoad(`${hello.url}/hello`, Math.min(1, seconds)),
-      bareAdd: () => httpLoad(`${bareAdd.url}/add`, Math.min(1, seconds)),
-    });
-    log(`enqueue: ${settings.rounds} rounds of ${seconds} s per variant`);
-    const rounds = await alternate(settings.rounds, variants);
+    const warmUp = loads(Math.min(1, settings.enqueueSeconds));
+    await alternate(1, Object.fromEntries(variantNames.map((name) => [name, async () => (await warmUp[name]()).rate])));
+    log(`enqueue: ${settings.rounds} rounds of ${settings.enqueueSeconds} s per variant`);
+    const rounds = await alternate(settings.rounds, counted(loads(settings.enqueueSeconds)));
     await redis.flush();
     const [apiRate, rawRate, contractRate, helloRate, bareAddRate, bulkRate] = [
       rounds.api,
@@ -111,6 +136,8 @@ export async function measureEnqueue({ settings, redis, log, serverNodeArgs }: B
       rounds.bareAdd,
       rounds.apiBulk,
     ].map(median) as [number, number, number, number, number, number];
+    const cpuDetail = (name: Variant, per: string) =>
+      cpu[name].length > 0 ? `${Math.round(median(cpu[name]))} µs CPU/${per}` : undefined;
     const target = 0.7;
     return [
       {
@@ -122,6 +149,7 @@ export async function measureEnqueue({ settings, redis, log, serverNodeArgs }: B
         ratio: apiRate / rawRate,
         target: `≥ ${target}`,
         met: apiRate / rawRate >= target,
+        detail: { ours: cpuDetail('api', 'job'), beside: cpuDetail('raw', 'job') },
         rounds: { ours: rounds.api, beside: rounds.raw },
       },
       {
@@ -131,6 +159,7 @@ export async function measureEnqueue({ settings, redis, log, serverNodeArgs }: B
         ours: bulkRate,
         beside: rawRate,
         ratio: bulkRate / rawRate,
+        detail: { ours: cpuDetail('apiBulk', 'job'), beside: cpuDetail('raw', 'job') },
         rounds: { ours: rounds.apiBulk, beside: rounds.raw },
       },
       {
@@ -140,6 +169,7 @@ export async function measureEnqueue({ settings, redis, log, serverNodeArgs }: B
         ours: contractRate,
         beside: rawRate,
         ratio: contractRate / rawRate,
+        detail: { ours: cpuDetail('contract', 'job'), beside: cpuDetail('raw', 'job') },
         rounds: { ours: rounds.contract, beside: rounds.raw },
       },
       {
@@ -149,6 +179,7 @@ export async function measureEnqueue({ settings, redis, log, serverNodeArgs }: B
         ours: bareAddRate,
         beside: rawRate,
         ratio: bareAddRate / rawRate,
+        detail: { ours: cpuDetail('bareAdd', 'job'), beside: cpuDetail('raw', 'job') },
         rounds: { ours: rounds.bareAdd, beside: rounds.raw },
       },
       {
@@ -158,6 +189,7 @@ export async function measureEnqueue({ settings, redis, log, serverNodeArgs }: B
         ours: apiRate,
         beside: bareAddRate,
         ratio: apiRate / bareAddRate,
+        detail: { ours: cpuDetail('api', 'job'), beside: cpuDetail('bareAdd', 'job') },
         rounds: { ours: rounds.api, beside: rounds.bareAdd },
       },
       {
@@ -167,6 +199,7 @@ export async function measureEnqueue({ settings, redis, log, serverNodeArgs }: B
         ours: apiRate,
         beside: helloRate,
         ratio: apiRate / helloRate,
+        detail: { ours: cpuDetail('api', 'request'), beside: cpuDetail('hello', 'request') },
         rounds: { ours: rounds.api, beside: rounds.hello },
       },
     ];
