@@ -128,80 +128,63 @@ export async function measureEnqueue({ settings, redis, log, serverNodeArgs }: B
     log(`enqueue: ${settings.rounds} rounds of ${settings.enqueueSeconds} s per variant`);
     const rounds = await alternate(settings.rounds, counted(loads(settings.enqueueSeconds)));
     await redis.flush();
-    const [apiRate, rawRate, contractRate, helloRate, bareAddRate, bulkRate] = [
-      rounds.api,
-      rounds.raw,
-      rounds.contract,
-      rounds.hello,
-      rounds.bareAdd,
-      rounds.apiBulk,
-    ].map(median) as [number, number, number, number, number, number];
+    const rate = Object.fromEntries(variantNames.map((name) => [name, median(rounds[name])])) as Record<Variant, number>;
     const cpuDetail = (name: Variant, per: string) =>
       cpu[name].length > 0 ? `${Math.round(median(cpu[name]))} µs CPU/${per}` : undefined;
+    /** One row: variant `ours` beside variant `beside`, with their CPU per job (or per request) and every round. */
+    const compare = (id: string, label: string, ours: Variant, beside: Variant, per: 'job' | 'request' = 'job'): Row => ({
+      id,
+      label,
+      unit: per === 'job' ? 'jobs/s' : 'req/s',
+      ours: rate[ours],
+      beside: rate[beside],
+      ratio: rate[ours] / rate[beside],
+      detail: { ours: cpuDetail(ours, per), beside: cpuDetail(beside, per) },
+      rounds: { ours: rounds[ours], beside: rounds[beside] },
+    });
     const target = 0.7;
     return [
       {
-        id: 'enqueue-api',
-        label: 'Enqueue: API `POST /v1/queues/email/jobs` (autocannon, 64 conns) vs raw `queue.add` (64 in flight)',
-        unit: 'jobs/s',
-        ours: apiRate,
-        beside: rawRate,
-        ratio: apiRate / rawRate,
+        ...compare(
+          'enqueue-api',
+          'Enqueue: API `POST /v1/queues/email/jobs` (autocannon, 64 conns) vs raw `queue.add` (64 in flight)',
+          'api',
+          'raw',
+        ),
         target: `≥ ${target}`,
-        met: apiRate / rawRate >= target,
-        detail: { ours: cpuDetail('api', 'job'), beside: cpuDetail('raw', 'job') },
-        rounds: { ours: rounds.api, beside: rounds.raw },
+        met: rate.api / rate.raw >= target,
       },
-      {
-        id: 'enqueue-api-bulk',
-        label: `↳ API \`POST /v1/queues/email/jobs/bulk\`, ${BULK_JOBS} jobs a request (64 conns) vs raw \`queue.add\`: HTTP's cost shared by a batch`,
-        unit: 'jobs/s',
-        ours: bulkRate,
-        beside: rawRate,
-        ratio: bulkRate / rawRate,
-        detail: { ours: cpuDetail('apiBulk', 'job'), beside: cpuDetail('raw', 'job') },
-        rounds: { ours: rounds.apiBulk, beside: rounds.raw },
-      },
-      {
-        id: 'enqueue-library',
-        label: '↳ `createQueue().add` (validation, default options) vs raw `queue.add`, 64 in flight',
-        unit: 'jobs/s',
-        ours: contractRate,
-        beside: rawRate,
-        ratio: contractRate / rawRate,
-        detail: { ours: cpuDetail('contract', 'job'), beside: cpuDetail('raw', 'job') },
-        rounds: { ours: rounds.contract, beside: rounds.raw },
-      },
-      {
-        id: 'enqueue-http-add-floor',
-        label: '↳ a bare Fastify route that adds with raw BullMQ (64 conns) vs raw `queue.add`: the floor for any HTTP producer',
-        unit: 'jobs/s',
-        ours: bareAddRate,
-        beside: rawRate,
-        ratio: bareAddRate / rawRate,
-        detail: { ours: cpuDetail('bareAdd', 'job'), beside: cpuDetail('raw', 'job') },
-        rounds: { ours: rounds.bareAdd, beside: rounds.raw },
-      },
-      {
-        id: 'enqueue-api-vs-add-floor',
-        label: '↳ API vs that bare Fastify + raw add route: what auth, validation, rate limit, headers, logs and metrics cost',
-        unit: 'jobs/s',
-        ours: apiRate,
-        beside: bareAddRate,
-        ratio: apiRate / bareAddRate,
-        detail: { ours: cpuDetail('api', 'job'), beside: cpuDetail('bareAdd', 'job') },
-        rounds: { ours: rounds.api, beside: rounds.bareAdd },
-      },
-      {
-        id: 'enqueue-http-floor',
-        label: '↳ API vs a bare Fastify `POST /hello` (same body, 64 conns): the HTTP floor',
-        unit: 'req/s',
-        ours: apiRate,
-        beside: helloRate,
-        ratio: apiRate / helloRate,
-        detail: { ours: cpuDetail('api', 'request'), beside: cpuDetail('hello', 'request') },
-        rounds: { ours: rounds.api, beside: rounds.hello },
-      },
+      compare(
+        'enqueue-api-bulk',
+        `↳ API \`POST /v1/queues/email/jobs/bulk\`, ${BULK_JOBS} jobs a request (64 conns) vs raw \`queue.add\`: HTTP's cost shared by a batch`,
+        'apiBulk',
+        'raw',
+      ),
+      compare(
+        'enqueue-library',
+        '↳ `createQueue().add` (validation, default options) vs raw `queue.add`, 64 in flight',
+        'contract',
+        'raw',
+      ),
+      compare(
+        'enqueue-http-add-floor',
+        '↳ a bare Fastify route that adds with raw BullMQ (64 conns) vs raw `queue.add`: the floor for any HTTP producer',
+        'bareAdd',
+        'raw',
+      ),
+      compare(
+        'enqueue-api-vs-add-floor',
+        '↳ API vs that bare Fastify + raw add route: what auth, validation, rate limit, headers, logs and metrics cost',
+        'api',
+        'bareAdd',
+      ),
+      compare(
+        'enqueue-http-floor',
+        '↳ API vs a bare Fastify `POST /hello` (same body, 64 conns): the HTTP floor',
+        'api',
+        'hello',
+        'request',
+      ),
     ];
   } finally {
     await Promise.allSettled([raw.close(), contract.close(), hello.stop(), bareAdd.stop()]);
