@@ -84,7 +84,7 @@ export async function measureImage(context: BenchContext): Promise<Row[]> {
     drain(rawWorker, () => rawQueue.addBulk(Array.from({ length: count }, () => ({ name: 'resize', data: {} }))), count);
 
   try {
-    log(`image: ${settings.rounds} rounds of ${settings.images} images, bare and queued`);
+    log(`image: ${settings.rounds} rounds of ${settings.images} images, bare, queued and on a raw Worker`);
     // Warm-up: the first decodes, connections and buffers are slower than the rest.
     await alternate(1, { bare: () => bare(3), queued: () => queued(3), raw: () => rawQueued(3) });
     const rounds = await alternate(settings.rounds, {
