@@ -70,7 +70,15 @@ it('answers 503 while Redis is down, 202 after, and the worker resumes without a
   await producer;
 
   const ids = accepted().map((answer) => String(answer.id));
-  await waitUntil(() => ids.every((id) => completed.has(id)), `all ${ids.length} accepted jobs completed`, 30_000);
+  await waitUntil(() => ids.every((id) => completed.has(id)), `all ${ids.length} accepted jobs completed`, 30_000).catch(
+    async (error: Error) => {
+      // Which jobs, and where Redis has them, so a failure says more than a count.
+      const queue = stack.queue('email');
+      const missing = ids.filter((id) => !completed.has(id));
+      const states = await Promise.all(missing.map(async (id) => `${id}: ${await queue.getJobState(id)}`));
+      throw new Error(`${error.message}; not logged as completed: ${states.join(', ')}`);
+    },
+  );
 
   const during = answers.filter((answer) => answer.sentAt > downAt && answer.sentAt < upAt);
   expect(answers.filter((answer) => answer.status !== 202 && answer.status !== 503)).toEqual([]);
