@@ -72,11 +72,22 @@ it('answers 503 while Redis is down, 202 after, and the worker resumes without a
   const ids = accepted().map((answer) => String(answer.id));
   await waitUntil(() => ids.every((id) => completed.has(id)), `all ${ids.length} accepted jobs completed`, 30_000).catch(
     async (error: Error) => {
-      // Which jobs, and where Redis has them, so a failure says more than a count.
+      // Redis can stop after running a completion but before sending its reply. ioredis sends the
+      // command again on reconnect, BullMQ refuses it (the job is no longer active), and the job is
+      // completed in Redis without a 'job completed' line. Redis is the record of what completed.
       const queue = stack.queue('email');
-      const missing = ids.filter((id) => !completed.has(id));
-      const states = await Promise.all(missing.map(async (id) => `${id}: ${await queue.getJobState(id)}`));
-      throw new Error(`${error.message}; not logged as completed: ${states.join(', ')}`);
+      const unlogged = ids.filter((id) => !completed.has(id));
+      const states = await Promise.all(unlogged.map(async (id) => ({ id, state: await queue.getJobState(id) })));
+      const notCompleted = states.filter(({ state }) => state !== 'completed');
+      if (notCompleted.length > 0) {
+        throw new Error(`${error.message}; not completed: ${notCompleted.map(({ id, state }) => `${id} (${state})`).join(', ')}`);
+      }
+      recordFigure(
+        '4 Redis restart',
+        'jobs completed in Redis without a log line (reply lost at the stop)',
+        unlogged.length,
+        'jobs',
+      );
     },
   );
 
