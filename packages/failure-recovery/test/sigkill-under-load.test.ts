@@ -6,8 +6,9 @@ import { welcomeEmails } from './payloads.js';
  * Scenario 1: 500 emails through the real API and the real email worker (Resend through the local
  * stand-in). The worker is SIGKILLed three times mid-load and restarted at once, as a supervisor
  * would. The jobs arrive in four waves, each killed into mid-way: a kill must find jobs in flight
- * however fast this machine drains a queue, and a job must not be orphaned twice (see below). The ledger is what Resend saw: one request per attempt that reached the send, keyed by the
- * job's idempotency key, so the effect (a delivered email) happens once per job however often it runs.
+ * however fast this machine drains a queue, and a job must not be orphaned twice (see below). The
+ * ledger is what Resend saw: one request per attempt that reached the send, keyed by the job's
+ * idempotency key, so the effect (a delivered email) happens once per job however often it runs.
  */
 const JOBS = 500;
 const KILLS = 3;
