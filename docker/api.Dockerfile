@@ -2,7 +2,7 @@
 # The API's image. Build from the repository root:
 #   docker build -f docker/api.Dockerfile -t nightshift-api .
 # Debian (glibc), not alpine: the same base for every app, and sharp's prebuilt libvips is linux-x64 glibc.
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+ARG NODE_IMAGE=node:26.12.1-bookworm-slim
 
 # Only what the API depends on, its manifests split from its sources so the install layer is cached.
 FROM ${NODE_IMAGE} AS prune

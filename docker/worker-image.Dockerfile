@@ -2,7 +2,7 @@
 # The image worker's image (sharp). Build from the repository root:
 #   docker build -f docker/worker-image.Dockerfile -t nightshift-worker-image .
 # Debian (glibc), not alpine: the same base for every app, and sharp's prebuilt libvips is linux-x64 glibc.
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+ARG NODE_IMAGE=node:26.12.1-bookworm-slim
 
 # Only what the worker depends on, its manifests split from its sources so the install layer is cached.
 FROM ${NODE_IMAGE} AS prune

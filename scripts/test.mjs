@@ -3,12 +3,15 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensurePinnedNode } from './lib/node.mjs';
 import { pnpm } from './lib/pnpm.mjs';
 import { ensureRedis, redact } from './lib/redis.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const results = join(root, '.data', 'test-results.json');
 const log = (message) => console.log(`[nightshift test] ${message}`);
+
+await ensurePinnedNode(log);
 
 let redis;
 let exitCode = 1;

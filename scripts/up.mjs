@@ -5,11 +5,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensurePinnedNode } from './lib/node.mjs';
 import { pinnedPnpm, pnpm } from './lib/pnpm.mjs';
 import { ensureRedis, redact } from './lib/redis.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (message) => console.log(`[nightshift] ${message}`);
+
+await ensurePinnedNode(log);
 
 /** Development credentials: generated once, kept in .data so they survive restarts. */
 function devCredentials() {

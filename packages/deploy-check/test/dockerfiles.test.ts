@@ -50,7 +50,9 @@ describe.each(appImages)('docker/$name.Dockerfile', (app) => {
     const nodeImage = spec.instructions.find((instruction) => instruction.keyword === 'ARG')?.args;
 
     expect(from).toEqual(['prune', 'build', 'runtime'].map((stage) => `$\{NODE_IMAGE} AS ${stage}`));
-    expect(nodeImage).toMatch(/^NODE_IMAGE=node:20(\.\d+)*-(bookworm|trixie)-slim$/);
+    // The Node.js of CI and local runs, pinned once in .node-version.
+    const pinnedNode = (await readFile(join(repoRoot, '.node-version'), 'utf8')).trim();
+    expect(nodeImage).toBe(`NODE_IMAGE=node:${pinnedNode}-bookworm-slim`);
     expect(spec.cmd.join(' ')).toBe(scripts.start);
     expect(spec.entrypoint).toEqual(['/usr/bin/tini', '--']);
     expect(spec.user).toBe('node');
