@@ -1,5 +1,5 @@
-import { chmod, chown, mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, chown, copyFile, link, mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { freePort } from '@nightshift/test-support';
 import { type AppExit, AppProcess } from './app-process.js';
 import { type BuildAppImageOptions, buildAppImage } from './build-app-image.js';
@@ -37,6 +37,7 @@ export async function checkAppImage(options: CheckAppImageOptions): Promise<AppI
   const { repoRoot, app, workDir } = options;
   const spec = await readImageSpec(repoRoot, app);
   const { appDir, timings } = await buildAppImage(options);
+  const image = await completeImage({ repoRoot, imageRoot: dirname(appDir), contextCopies: spec.contextCopies });
 
   const user = process.getuid?.() === 0 ? NOBODY : undefined;
   const storage = join(workDir, 'storage');
@@ -50,7 +51,7 @@ export async function checkAppImage(options: CheckAppImageOptions): Promise<AppI
   const port = await freePort();
   const example = parseEnvFile(await readFile(join(repoRoot, '.env.example'), 'utf8'));
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    PATH: `${image.binDir}:/usr/local/bin:/usr/bin:/bin`,
     HOME: home,
     ...spec.env,
     ...Object.fromEntries(example.filter((entry) => entry.value !== '').map((entry) => [entry.name, entry.value])),
@@ -68,11 +69,8 @@ export async function checkAppImage(options: CheckAppImageOptions): Promise<AppI
   try {
     const healthStatus = await running.waitHealthy(`http://127.0.0.1:${port}/healthz`);
     timings.start = Math.round(performance.now() - started);
-    // The HEALTHCHECK names files the image copied from the repository: run those same files.
-    const healthcheck = spec.healthcheck.map((arg) => {
-      const source = spec.contextCopies.get(arg);
-      return source ? join(repoRoot, source) : arg;
-    });
+    // The HEALTHCHECK names files the image copied from the repository: run the copies in the image folder.
+    const healthcheck = spec.healthcheck.map((arg) => (spec.contextCopies.has(arg) ? join(image.root, arg) : arg));
     const { code: healthcheckExit } = await execCommand(healthcheck, {
       app: app.name,
       step: 'healthcheck',
@@ -87,4 +85,31 @@ export async function checkAppImage(options: CheckAppImageOptions): Promise<AppI
   } finally {
     await running.stop().catch(() => undefined);
   }
+}
+
+/**
+ * What the runtime stage has besides the app: the files it copies from the build context, at their
+ * paths under the image folder, and a `node` of its own, as the base image has one. Nothing then runs
+ * from the repository or the machine's Node.js folder, which the non-root user may not be able to
+ * enter (a clone under root's home or a private temporary folder).
+ */
+async function completeImage({
+  repoRoot,
+  imageRoot,
+  contextCopies,
+}: {
+  repoRoot: string;
+  imageRoot: string;
+  contextCopies: Map<string, string>;
+}): Promise<{ root: string; binDir: string }> {
+  for (const [destination, source] of contextCopies) {
+    const target = join(imageRoot, destination);
+    await mkdir(dirname(target), { recursive: true });
+    await copyFile(join(repoRoot, source), target);
+  }
+  const binDir = join(imageRoot, 'usr', 'local', 'bin');
+  await mkdir(binDir, { recursive: true });
+  // A hard link costs nothing on the same file system; across file systems, a copy.
+  await link(process.execPath, join(binDir, 'node')).catch(() => copyFile(process.execPath, join(binDir, 'node')));
+  return { root: imageRoot, binDir };
 }
