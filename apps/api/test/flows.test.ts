@@ -1,4 +1,5 @@
-import { createWorker, type QueueName } from '@nightshift/jobs';
+import type { QueueName } from '@nightshift/contracts';
+import { createWorker } from '@nightshift/jobs';
 import { storageKeys } from '@nightshift/storage';
 import { UnrecoverableError, type Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
-import { createWorker, jobContracts } from '@nightshift/jobs';
+import { jobContracts } from '@nightshift/contracts';
+import { createWorker } from '@nightshift/jobs';
 import { UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auth, startTestApp, type TestApp, welcomeEmail } from './helpers.js';

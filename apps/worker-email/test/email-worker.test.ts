@@ -1,7 +1,7 @@
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JobData } from '@nightshift/jobs';
+import type { JobData } from '@nightshift/contracts';
 import { ResendStandIn, resendAnswers } from '@nightshift/test-support';
 import { createLogger, type RunningWorker, startWorker } from '@nightshift/worker-runtime';
 import type { Job } from 'bullmq';

@@ -1,4 +1,4 @@
-import { describeIssues, imageProcessingResultSchema, toJobDataIssues } from '@nightshift/jobs';
+import { describeIssues, imageProcessingResultSchema, toJobDataIssues } from '@nightshift/contracts';
 import { ObjectNotFoundError, type Storage, storageKeys } from '@nightshift/storage';
 import { UnrecoverableError } from 'bullmq';
 import type { EmbeddedImage } from './documents/render-request.js';

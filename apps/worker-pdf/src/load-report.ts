@@ -1,4 +1,4 @@
-import { describeIssues, type ReportData, reportDataSchema, toJobDataIssues } from '@nightshift/jobs';
+import { describeIssues, type ReportData, reportDataSchema, toJobDataIssues } from '@nightshift/contracts';
 import { ObjectNotFoundError, type Storage, storageKeys } from '@nightshift/storage';
 import { UnrecoverableError } from 'bullmq';
 

@@ -1,4 +1,5 @@
-import type { ContractProcessor, PdfResult } from '@nightshift/jobs';
+import type { PdfResult } from '@nightshift/contracts';
+import type { ContractProcessor } from '@nightshift/jobs';
 import { outputFileId, type Storage, storageKeys } from '@nightshift/storage';
 import { jobFields, type Logger } from '@nightshift/worker-runtime';
 import { UnrecoverableError } from 'bullmq';

@@ -1,4 +1,4 @@
-import type { ReportData } from '@nightshift/jobs';
+import type { ReportData } from '@nightshift/contracts';
 import sharp from 'sharp';
 
 export const columns = [

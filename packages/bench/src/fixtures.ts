@@ -1,5 +1,5 @@
 import { parseEnv, type WorkerEnv, workerEnvSchema } from '@nightshift/config';
-import type { EmailJob, EmailResult } from '@nightshift/jobs';
+import type { EmailJob, EmailResult } from '@nightshift/contracts';
 import { type Logger, pino } from 'pino';
 
 /** What every enqueue row sends: a welcome email, the smallest template with a URL to validate. */

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ContractQueue, createQueue, type QueueName, queueNames } from '@nightshift/jobs';
+import { type QueueName, queueNames } from '@nightshift/contracts';
+import { type ContractQueue, createQueue } from '@nightshift/jobs';
 import { freePort, type RedisServerOptions, ResendStandIn, TestRedisServer, uniquePrefix } from '@nightshift/test-support';
 import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';

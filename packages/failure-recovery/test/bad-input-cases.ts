@@ -1,4 +1,4 @@
-import { type QueueName, queueNames } from '@nightshift/jobs';
+import { type QueueName, queueNames } from '@nightshift/contracts';
 import type { SendOptions } from '../src/index.js';
 import { report, welcomeEmail } from './payloads.js';
 

@@ -1,5 +1,5 @@
 import { readdir } from 'node:fs/promises';
-import { queueNames } from '@nightshift/jobs';
+import { queueNames } from '@nightshift/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NightshiftStack, type RunningApi, recordFigure } from '../src/index.js';
 import { badInputCases, coveredWriteRoutes } from './bad-input-cases.js';

@@ -1,5 +1,5 @@
+import { type JobData, type QueueName, queueNames } from '@nightshift/contracts';
 import { type FlowOpts, FlowProducer, type FlowProducerOptions, type JobNode, type JobsOptions } from 'bullmq';
-import { type JobData, type QueueName, queueNames } from './contracts/index.js';
 import { type RedisTarget, resolveRedisTarget, withDefaultJobOptions } from './queue-options.js';
 import { ensureJobData } from './validate.js';
 

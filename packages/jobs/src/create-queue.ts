@@ -1,3 +1,4 @@
+import type { JobData, JobResult, QueueName } from '@nightshift/contracts';
 import {
   type BulkJobOptions,
   type Job,
@@ -7,7 +8,6 @@ import {
   type QueueOptions,
   type RepeatOptions,
 } from 'bullmq';
-import type { JobData, JobResult, QueueName } from './contracts/index.js';
 import { type RedisTarget, resolveRedisTarget, withDefaultJobOptions } from './queue-options.js';
 import { ensureJobData } from './validate.js';
 
@@ -22,7 +22,7 @@ export interface JobSchedulerTemplate<Q extends QueueName> {
 /**
  * A BullMQ queue bound to one contract: `add`, `addBulk` and `upsertJobScheduler` accept only
  * that queue's payload type and validate it at run time before anything is written to Redis
- * (once: a payload that `parseJobData` or `jobDataSchema` already produced is not parsed again).
+ * (once: a payload that `jobDataSchema` already produced is not parsed again).
  */
 export class ContractQueue<Q extends QueueName> extends Queue<
   JobData[Q],

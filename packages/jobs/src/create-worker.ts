@@ -1,6 +1,12 @@
+import {
+  InvalidJobDataError,
+  type JobData,
+  type JobResult,
+  jobContracts,
+  type QueueName,
+  toJobDataIssues,
+} from '@nightshift/contracts';
 import { type Job, type Processor, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
-import { type JobData, type JobResult, jobContracts, type QueueName } from './contracts/index.js';
-import { InvalidJobDataError, toJobDataIssues } from './errors/index.js';
 import { type RedisTarget, resolveRedisTarget } from './queue-options.js';
 
 export type ContractJob<Q extends QueueName> = Job<JobData[Q], JobResult[Q], string>;

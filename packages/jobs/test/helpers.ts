@@ -1,4 +1,5 @@
-import { createQueue, type QueueName } from '@nightshift/jobs';
+import type { QueueName } from '@nightshift/contracts';
+import { createQueue } from '@nightshift/jobs';
 import { SHARED_REDIS_URL, uniquePrefix } from '@nightshift/test-support';
 import type { Job, Worker } from 'bullmq';
 

@@ -1,4 +1,5 @@
-import { createQueue, createWorker, type EmailJob } from '@nightshift/jobs';
+import type { EmailJob } from '@nightshift/contracts';
+import { createQueue, createWorker } from '@nightshift/jobs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isolatedTarget, obliterate } from './helpers.js';
 

@@ -1,4 +1,5 @@
 import type { WorkerEnv } from '@nightshift/config';
+import type { JobData, JobResult, QueueName } from '@nightshift/contracts';
 import {
   type ContractJob,
   type ContractProcessor,
@@ -6,9 +7,6 @@ import {
   checkRedisEvictionPolicy,
   createRedisClient,
   createWorker,
-  type JobData,
-  type JobResult,
-  type QueueName,
   redactRedisUrl,
   subscribeToCancellations,
 } from '@nightshift/jobs';

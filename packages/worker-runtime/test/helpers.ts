@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseEnv, type WorkerEnv, workerEnvSchema } from '@nightshift/config';
-import { createQueue, type JobData } from '@nightshift/jobs';
+import type { JobData } from '@nightshift/contracts';
+import { createQueue } from '@nightshift/jobs';
 import { SHARED_REDIS_URL, uniquePrefix } from '@nightshift/test-support';
 
 /** A worker environment on the shared Redis, under a prefix of its own, metrics on a free port. */

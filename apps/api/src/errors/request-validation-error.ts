@@ -1,4 +1,4 @@
-import { describeIssues, type JobDataIssue } from '@nightshift/jobs';
+import { describeIssues, type JobDataIssue } from '@nightshift/contracts';
 
 /** A request part (body, querystring, params, headers) that does not match its route's schema. */
 export class RequestValidationError extends Error {

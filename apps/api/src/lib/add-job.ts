@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ContractQueue, JobData, QueueName } from '@nightshift/jobs';
+import type { JobData, QueueName } from '@nightshift/contracts';
+import type { ContractQueue } from '@nightshift/jobs';
 import type { Job, JobsOptions } from 'bullmq';
 import { conflict } from '../errors/index.js';
 import type { JobOptionsInput } from '../schemas/jobs.js';

@@ -1,4 +1,4 @@
-import { isQueueName } from '@nightshift/jobs';
+import { isQueueName } from '@nightshift/contracts';
 import type { Job } from 'bullmq';
 import type { z } from 'zod';
 import type { Queues } from '../plugins/queues.js';

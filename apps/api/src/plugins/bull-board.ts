@@ -1,7 +1,7 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import { jobContracts, queueNames } from '@nightshift/jobs';
+import { jobContracts, queueNames } from '@nightshift/contracts';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { basicAuth } from './auth.js';

@@ -1,4 +1,4 @@
-import { InvalidJobDataError, toJobDataIssues } from '@nightshift/jobs';
+import { InvalidJobDataError, toJobDataIssues } from '@nightshift/contracts';
 import type { FastifyError, FastifySchemaCompiler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';

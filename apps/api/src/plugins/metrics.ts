@@ -1,4 +1,4 @@
-import { queueNames } from '@nightshift/jobs';
+import { queueNames } from '@nightshift/contracts';
 import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { jobStates } from '../schemas/jobs.js';

@@ -1,11 +1,5 @@
-import {
-  type ContractFlowProducer,
-  type ContractQueue,
-  createFlowProducer,
-  createQueue,
-  type QueueName,
-  queueNames,
-} from '@nightshift/jobs';
+import { type QueueName, queueNames } from '@nightshift/contracts';
+import { type ContractFlowProducer, type ContractQueue, createFlowProducer, createQueue } from '@nightshift/jobs';
 import fp from 'fastify-plugin';
 
 export type Queues = { readonly [Q in QueueName]: ContractQueue<Q> };

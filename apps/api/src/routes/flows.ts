@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ContractFlowJob, ImageOperation } from '@nightshift/jobs';
+import type { ImageOperation } from '@nightshift/contracts';
+import type { ContractFlowJob } from '@nightshift/jobs';
 import { ObjectNotFoundError, outputFileId, storageKeys } from '@nightshift/storage';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { notFound } from '../errors/index.js';

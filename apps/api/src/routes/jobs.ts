@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type ContractQueue, type JobData, type QueueName, queueNames, requestCancellation } from '@nightshift/jobs';
+import { type JobData, type QueueName, queueNames } from '@nightshift/contracts';
+import { type ContractQueue, requestCancellation } from '@nightshift/jobs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { conflict, notFound } from '../errors/index.js';
 import { addJob, addJobOnce } from '../lib/add-job.js';

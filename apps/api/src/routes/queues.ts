@@ -1,4 +1,4 @@
-import { queueNames } from '@nightshift/jobs';
+import { queueNames } from '@nightshift/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { authErrors, errorSchema, queueParams, redisErrors } from '../schemas/common.js';

@@ -1,5 +1,5 @@
-import type { ContractQueue, JobData, QueueName } from '@nightshift/jobs';
-import { queueNames } from '@nightshift/jobs';
+import { type JobData, type QueueName, queueNames } from '@nightshift/contracts';
+import type { ContractQueue } from '@nightshift/jobs';
 import type { JobSchedulerJson } from 'bullmq';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 import rateLimit from '@fastify/rate-limit';
-import { isQueueName, queueNames } from '@nightshift/jobs';
+import { isQueueName, queueNames } from '@nightshift/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FileLinks } from '../lib/file-links.js';
 import { bearerAuth, TokenSet } from '../plugins/auth.js';

@@ -1,4 +1,4 @@
-import { type QueueName, queueNames } from '@nightshift/jobs';
+import { type QueueName, queueNames } from '@nightshift/contracts';
 import { z } from 'zod';
 
 export const errorSchema = z

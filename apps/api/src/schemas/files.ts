@@ -1,4 +1,4 @@
-import { reportDataSchema, resourceId } from '@nightshift/jobs';
+import { reportDataSchema, resourceId } from '@nightshift/contracts';
 import { z } from 'zod';
 
 export const imageCreatedSchema = z.object({ imageId: z.string(), bytes: z.int(), contentType: z.string() });

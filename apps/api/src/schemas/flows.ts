@@ -1,4 +1,4 @@
-import { emailJobSchema, pdfJobSchema, resourceId } from '@nightshift/jobs';
+import { emailJobSchema, pdfJobSchema, resourceId } from '@nightshift/contracts';
 import { z } from 'zod';
 
 export const MAX_FLOW_IMAGES = 20;

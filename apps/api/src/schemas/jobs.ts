@@ -1,4 +1,5 @@
-import { jobDataSchema, type QueueName } from '@nightshift/jobs';
+import type { QueueName } from '@nightshift/contracts';
+import { jobDataSchema } from '@nightshift/jobs';
 import { z } from 'zod';
 
 /** BullMQ 6's states. It has no `paused` list any more: a paused queue keeps its jobs in `waiting`. */

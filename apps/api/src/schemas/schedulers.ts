@@ -1,4 +1,5 @@
-import { jobDataSchema, type QueueName } from '@nightshift/jobs';
+import type { QueueName } from '@nightshift/contracts';
+import { jobDataSchema } from '@nightshift/jobs';
 import { getNextMillis } from 'bullmq';
 import { z } from 'zod';
 import { jobNameSchema, jobOptionsSchema } from './jobs.js';

@@ -1,4 +1,4 @@
-import type { EmailJob, EmailTemplate, EmailTemplateData } from '@nightshift/jobs';
+import type { EmailJob, EmailTemplate, EmailTemplateData } from '@nightshift/contracts';
 import { render, toPlainText } from '@react-email/render';
 import type { ReactElement } from 'react';
 import { InvoiceEmail, invoiceSubject } from './invoice.js';

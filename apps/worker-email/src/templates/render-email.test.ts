@@ -1,4 +1,4 @@
-import { type EmailJob, emailJobSchema } from '@nightshift/jobs';
+import { type EmailJob, emailJobSchema } from '@nightshift/contracts';
 import { describe, expect, it } from 'vitest';
 import { renderEmail } from './index.js';
 import { formatAmount } from './invoice.js';

@@ -1,4 +1,4 @@
-import type { EmailTemplateData } from '@nightshift/jobs';
+import type { EmailTemplateData } from '@nightshift/contracts';
 import { ActionLink, Layout, Paragraph } from './layout.js';
 
 export const reportReadySubject = (data: EmailTemplateData<'report-ready'>) => `Your report "${data.reportTitle}" is ready`;

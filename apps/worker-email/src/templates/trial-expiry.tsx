@@ -1,4 +1,4 @@
-import type { EmailTemplateData } from '@nightshift/jobs';
+import type { EmailTemplateData } from '@nightshift/contracts';
 import { ActionLink, Layout, Paragraph } from './layout.js';
 
 function whenItEnds(daysLeft: number | undefined): string {

@@ -1,4 +1,4 @@
-import type { EmailTemplateData } from '@nightshift/jobs';
+import type { EmailTemplateData } from '@nightshift/contracts';
 import { Link, Section, Text } from '@react-email/components';
 import { Layout, Paragraph } from './layout.js';
 

@@ -1,4 +1,4 @@
-import type { ImageOperation } from '@nightshift/jobs';
+import type { ImageOperation } from '@nightshift/contracts';
 import { ImageRejectedError } from './image-rejected-error.js';
 
 export interface Size {

@@ -1,4 +1,4 @@
-import type { ImageOperation, ImageProcessingResult } from '@nightshift/jobs';
+import type { ImageOperation, ImageProcessingResult } from '@nightshift/contracts';
 import type { Sharp } from 'sharp';
 
 export type OutputFormat = ImageProcessingResult['format'];

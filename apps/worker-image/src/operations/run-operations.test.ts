@@ -1,4 +1,4 @@
-import type { ImageOperation } from '@nightshift/jobs';
+import type { ImageOperation } from '@nightshift/contracts';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { BLUE, GREEN, meanColour, quadrants, rotatedJpeg, solid, WHITE } from '../../test/images.js';

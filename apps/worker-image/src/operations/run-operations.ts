@@ -1,4 +1,4 @@
-import type { ImageOperation } from '@nightshift/jobs';
+import type { ImageOperation } from '@nightshift/contracts';
 import sharp, { type Sharp } from 'sharp';
 import {
   type CropParams,

@@ -1,4 +1,4 @@
-import type { ReportCell } from '@nightshift/jobs';
+import type { ReportCell } from '@nightshift/contracts';
 
 /** How a cell reads in the PDF table. */
 export function formatCell(value: ReportCell): string {

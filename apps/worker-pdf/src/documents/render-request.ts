@@ -1,4 +1,4 @@
-import type { ImageProcessingResult, PdfJob, ReportData } from '@nightshift/jobs';
+import type { ImageProcessingResult, PdfJob, ReportData } from '@nightshift/contracts';
 
 /** An image produced by a child job. Without `data` it is named in the PDF instead, saying why. */
 export interface EmbeddedImage {

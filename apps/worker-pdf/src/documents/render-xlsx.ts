@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import type { ReportCell, ReportData } from '@nightshift/jobs';
+import type { ReportCell, ReportData } from '@nightshift/contracts';
 import ExcelJS from 'exceljs';
 import { parseIsoDate } from './cells.js';
 import type { RenderedReport, RenderProgress, RenderRequest } from './render-request.js';

@@ -1,4 +1,4 @@
-import type { ReportData } from '@nightshift/jobs';
+import type { ReportData } from '@nightshift/contracts';
 import { Document, Image, Page, StyleSheet, Text, View } from '@react-pdf/renderer';
 import { formatCell, splitLongWord } from './cells.js';
 import type { EmbeddedImage, LayoutEvent } from './render-request.js';

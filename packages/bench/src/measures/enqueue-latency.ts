@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createQueue, createWorker, type EmailResult } from '@nightshift/jobs';
+import type { EmailResult } from '@nightshift/contracts';
+import { createQueue, createWorker } from '@nightshift/jobs';
 import { startWorker } from '@nightshift/worker-runtime';
 import { Queue, Worker } from 'bullmq';
 import type { BenchContext } from '../context.js';

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createQueue, type ImageOperation } from '@nightshift/jobs';
+import type { ImageOperation } from '@nightshift/contracts';
+import { createQueue } from '@nightshift/jobs';
 import { FileStorage, storageKeys } from '@nightshift/storage';
 import { benchmarkJpeg, HEIGHT, WIDTH } from '@nightshift/worker-image/bench/input-image.js';
 import { createProcessor } from '@nightshift/worker-image/src/processor.js';

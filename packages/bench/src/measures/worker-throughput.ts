@@ -1,4 +1,5 @@
-import { createQueue, createWorker, type EmailResult } from '@nightshift/jobs';
+import type { EmailResult } from '@nightshift/contracts';
+import { createQueue, createWorker } from '@nightshift/jobs';
 import { startWorker } from '@nightshift/worker-runtime';
 import { Worker } from 'bullmq';
 import { alternate, type BenchContext } from '../context.js';

@@ -21,9 +21,3 @@ export type JobResult = { [Q in QueueName]: z.infer<(typeof jobContracts)[Q]['re
 export function isQueueName(name: string): name is QueueName {
   return Object.hasOwn(jobContracts, name);
 }
-
-export * from './email.js';
-export { resourceId } from './fields.js';
-export * from './image-processing.js';
-export * from './pdf.js';
-export * from './report.js';

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidJobDataError } from '../errors/index.js';
-import { parseJobData } from '../validate.js';
-import { type JobData, jobContracts, type QueueName, reportDataSchema } from './index.js';
+import { InvalidJobDataError, type JobData, jobContracts, parseJobData, type QueueName, reportDataSchema } from './index.js';
 
 const welcome = {
   to: 'ada@example.com',

@@ -1,1 +1,0 @@
-export { describeIssues, InvalidJobDataError, type JobDataIssue, toJobDataIssues } from './invalid-job-data-error.js';
