@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { redisEnvShape } from '@nightshift/jobs';
+import { DEFAULT_QUEUE_PREFIX, DEFAULT_REDIS_URL, queuePrefixSchema, redisUrlSchema } from '@nightshift/jobs';
 import { z } from 'zod';
 
 /** Reads "true"/"false"/"1"/"0" the way people write them in .env files. */
@@ -9,6 +9,12 @@ export const booleanFromEnv = z
   .transform((value) => value === 'true' || value === '1');
 
 export const portFromEnv = z.coerce.number().int().min(0).max(65_535);
+
+/** The environment every process that talks to Redis reads, passed to `createQueue`, `createWorker` and `createFlowProducer`. */
+const redisEnvShape = {
+  REDIS_URL: redisUrlSchema.default(DEFAULT_REDIS_URL),
+  QUEUE_PREFIX: queuePrefixSchema.default(DEFAULT_QUEUE_PREFIX),
+};
 
 /** What every app reads: where Redis is, how keys are namespaced, where files live, how loudly to log. */
 export const commonEnvShape = {

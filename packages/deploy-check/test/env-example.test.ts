@@ -10,7 +10,7 @@ const entries = parseEnvFile(text);
 /** The variables the apps' zod schemas declare: each `NAME:` key of an env shape. */
 async function declaredVariables(): Promise<Set<string>> {
   const apps = await readdir(join(repoRoot, 'apps'));
-  const files = ['packages/jobs/src/connection.ts', 'packages/config/src/env.ts', ...apps.map((app) => `apps/${app}/src/env.ts`)];
+  const files = ['packages/config/src/env.ts', ...apps.map((app) => `apps/${app}/src/env.ts`)];
   const names = new Set<string>();
   for (const file of files) {
     const source = await readFile(join(repoRoot, file), 'utf8');

@@ -16,12 +16,6 @@ export const queuePrefixSchema = z
   .string()
   .regex(/^[A-Za-z0-9_{}.-]{1,64}$/, 'must be 1 to 64 characters of letters, digits, "{}", "_", "." or "-"');
 
-/** The environment every process that talks to Redis reads. */
-export const redisEnvShape = {
-  REDIS_URL: redisUrlSchema.default(DEFAULT_REDIS_URL),
-  QUEUE_PREFIX: queuePrefixSchema.default(DEFAULT_QUEUE_PREFIX),
-};
-
 /**
  * Producers fail fast: a request must not hang on a Redis that is down.
  * Workers wait: BullMQ's blocking commands need `maxRetriesPerRequest: null`,

@@ -68,8 +68,8 @@ export class ContractQueue<Q extends QueueName> extends Queue<
 }
 
 /**
- * `createQueue('email')` connects to `REDIS_URL` (or the given client) with producer rules:
- * it fails fast instead of buffering commands while Redis is down.
+ * `createQueue('email', { redisUrl, prefix })` connects with producer rules (or uses the given
+ * client): it fails fast instead of buffering commands while Redis is down.
  */
 export function createQueue<Q extends QueueName>(name: Q, options: CreateQueueOptions = {}): ContractQueue<Q> {
   return new ContractQueue(name, options);

@@ -13,18 +13,17 @@ export const DEFAULT_JOB_OPTIONS = Object.freeze({
 export interface RedisTarget {
   /** A client shared between several queues; the caller closes it. */
   connection?: ConnectionOptions;
-  /** Used when no `connection` is given. Defaults to `REDIS_URL`, then redis://127.0.0.1:6379. */
+  /** Used when no `connection` is given. Defaults to redis://127.0.0.1:6379. */
   redisUrl?: string;
-  /** Key namespace. Defaults to `QUEUE_PREFIX`, then `{nightshift}`. */
+  /** Key namespace. Defaults to `{nightshift}`. */
   prefix?: string;
 }
 
+/** The environment is the app's to read (packages/config): a factory uses what it is given, else the local defaults. */
 export function resolveRedisTarget(role: ConnectionRole, target: RedisTarget): { connection: ConnectionOptions; prefix: string } {
   return {
-    // The one place outside an app's env module that reads these: library users who call
-    // `createQueue('email')` with no options get the same Redis the apps use.
-    connection: target.connection ?? redisConnectionOptions(role, target.redisUrl ?? process.env.REDIS_URL ?? DEFAULT_REDIS_URL),
-    prefix: target.prefix ?? process.env.QUEUE_PREFIX ?? DEFAULT_QUEUE_PREFIX,
+    connection: target.connection ?? redisConnectionOptions(role, target.redisUrl ?? DEFAULT_REDIS_URL),
+    prefix: target.prefix ?? DEFAULT_QUEUE_PREFIX,
   };
 }
 

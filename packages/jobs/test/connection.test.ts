@@ -1,14 +1,17 @@
 import {
   checkRedisEvictionPolicy,
   connectRedisClient,
+  createFlowProducer,
   createQueue,
   createRedisClient,
   createWorker,
+  DEFAULT_QUEUE_PREFIX,
+  DEFAULT_REDIS_URL,
   redactRedisUrl,
   UnsafeRedisConfigError,
 } from '@nightshift/jobs';
 import { TestRedisServer, waitFor } from '@nightshift/test-support';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { collect } from './helpers.js';
 
 let redis: TestRedisServer;
@@ -26,6 +29,30 @@ describe('connection rules', () => {
     expect(client.options.tls).toBeDefined();
     expect(redactRedisUrl('rediss://app:s3cret@redis.internal:6380/2')).toBe('rediss://app:***@redis.internal:6380/2');
     client.disconnect();
+  });
+
+  it('reads no environment variable: without a target, the factories use the local defaults', async () => {
+    // The app parses REDIS_URL and QUEUE_PREFIX (packages/config) and passes them; jobs must not pick them up itself.
+    vi.stubEnv('REDIS_URL', 'redis://elsewhere.invalid:6390');
+    vi.stubEnv('QUEUE_PREFIX', '{elsewhere}');
+    const queue = createQueue('pdf');
+    const worker = createWorker('pdf', async () => ({ fileId: 'f', format: 'pdf', bytes: 1, pages: 1 }), { autorun: false });
+    const flows = createFlowProducer();
+    // Nothing need answer on the default port: only where they point is asserted.
+    queue.on('error', () => {});
+    worker.on('error', () => {});
+    flows.on('error', () => {});
+    try {
+      for (const { opts } of [queue, worker, flows]) {
+        expect(opts.prefix).toBe(DEFAULT_QUEUE_PREFIX);
+        expect(opts.connection).toMatchObject({ url: DEFAULT_REDIS_URL });
+      }
+      expect(DEFAULT_REDIS_URL).toBe('redis://127.0.0.1:6379');
+      expect(DEFAULT_QUEUE_PREFIX).toBe('{nightshift}');
+    } finally {
+      vi.unstubAllEnvs();
+      await Promise.all([queue.close(), worker.close(), flows.close()]);
+    }
   });
 
   it('refuses a URL that is not redis:// or rediss://', () => {

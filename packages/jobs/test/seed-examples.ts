@@ -1,12 +1,14 @@
 /**
  * The examples a new user tries first, written exactly as they would write them: only the
- * import is ours. `typecheck` compiles this file and `seed-examples.test.ts` runs it.
+ * import is ours. `typecheck` compiles this file and `seed-examples.test.ts` runs it. `redis`
+ * is what an app passes from its parsed environment (`REDIS_URL`, `QUEUE_PREFIX`): the
+ * factories read no environment variable themselves.
  */
 import { type CreateQueueOptions, createFlowProducer, createQueue } from '@nightshift/jobs';
 
-export async function runSeedExamples(target: Pick<CreateQueueOptions, 'prefix' | 'redisUrl'> = {}) {
-  const emailQueue = createQueue('email', target);
-  const reportQueue = createQueue('pdf', { ...target, defaultJobOptions: { priority: 10 } });
+export async function runSeedExamples(redis: Pick<CreateQueueOptions, 'prefix' | 'redisUrl'>) {
+  const emailQueue = createQueue('email', redis);
+  const reportQueue = createQueue('pdf', { ...redis, defaultJobOptions: { priority: 10 } });
 
   const welcome = await emailQueue.add('welcome-email', {
     to: 'user@example.com',
@@ -47,7 +49,7 @@ export async function runSeedExamples(target: Pick<CreateQueueOptions, 'prefix' 
   );
 
   // Three levels over three queues: thumbnails first, then the PDF that embeds them, then the email.
-  const flowProducer = createFlowProducer(target);
+  const flowProducer = createFlowProducer(redis);
   const flow = await flowProducer.add({
     name: 'deliver-report',
     queueName: 'email',
