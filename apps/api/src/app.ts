@@ -5,7 +5,7 @@ import type { Env } from './env.js';
 import { FileLinks } from './lib/file-links.js';
 import { BULL_BOARD_PATH, bullBoardPlugin } from './plugins/bull-board.js';
 import { docsPlugin } from './plugins/docs.js';
-import { errorsPlugin } from './plugins/errors.js';
+import { answerFrameworkError, errorsPlugin, type UndeclaredErrorCode } from './plugins/errors.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { queuesPlugin } from './plugins/queues.js';
 import { redisPlugin } from './plugins/redis.js';
@@ -13,9 +13,15 @@ import { securityPlugin } from './plugins/security.js';
 import { storagePlugin } from './plugins/storage.js';
 import { healthRoutes } from './routes/health.js';
 import { v1Routes } from './routes/v1.js';
+import { MAX_JOB_ID_LENGTH } from './schemas/common.js';
+
+export interface BuildAppOptions {
+  /** Tests collect these to fail on them; otherwise development logs them and production does not check. */
+  onUndeclaredErrorCode?: (undeclared: UndeclaredErrorCode) => void;
+}
 
 /** The API as a Fastify instance; `server.ts` starts it, tests `inject` into it or listen on port 0. */
-export async function buildApp(env: Env) {
+export async function buildApp(env: Env, options: BuildAppOptions = {}) {
   const app = Fastify({
     logger: {
       level: env.LOG_LEVEL,
@@ -31,6 +37,8 @@ export async function buildApp(env: Env) {
     // A JSON body with __proto__ or constructor.prototype is refused (400), never merged into objects.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    routerOptions: { maxParamLength: MAX_JOB_ID_LENGTH },
+    frameworkErrors: answerFrameworkError,
   }).withTypeProvider<ZodTypeProvider>();
   app.setSerializerCompiler(serializerCompiler);
   // Requests still in flight at shutdown close their keep-alive connection, or close() would wait for the client to hang up.
@@ -55,7 +63,13 @@ export async function buildApp(env: Env) {
     if (closing) reply.header('connection', 'close');
   });
 
-  await app.register(errorsPlugin);
+  const onUndeclaredCode =
+    options.onUndeclaredErrorCode ??
+    (env.NODE_ENV === 'production'
+      ? undefined
+      : ({ method, url, code, declared }: UndeclaredErrorCode) =>
+          app.log.error({ code, declared }, `${method} ${url} answered ${code}, which its errorResponses do not declare`));
+  await app.register(errorsPlugin, { onUndeclaredCode });
   await app.register(securityPlugin);
   await app.register(docsPlugin);
   await app.register(redisPlugin, { url: env.REDIS_URL, production: env.NODE_ENV === 'production' });

@@ -20,7 +20,10 @@ export const adminAuth = (user = ADMIN.user, password = ADMIN.password) => ({
 export interface TestApp {
   app: App;
   env: Env;
-  /** Removes every key under the test's prefix and its storage folder, then closes the app. */
+  /**
+   * Removes every key under the test's prefix and its storage folder, then closes the app; fails
+   * if a route answered a code it does not declare, so every API test checks the declarations.
+   */
   close(): Promise<void>;
 }
 
@@ -40,7 +43,11 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     PUBLIC_BASE_URL: 'https://api.nightshift.test',
     ...overrides,
   });
-  const app = await buildApp(env);
+  const undeclared: string[] = [];
+  const app = await buildApp(env, {
+    onUndeclaredErrorCode: ({ method, url, code, declared }) =>
+      undeclared.push(`${method} ${url} answered ${code}, not among its declared ${declared.join(', ')}`),
+  });
   await app.ready();
   return {
     app,
@@ -49,6 +56,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
       await app.close();
       await deletePrefix(env.REDIS_URL, env.QUEUE_PREFIX);
       await rm(storage, { recursive: true, force: true });
+      if (undeclared.length > 0) throw new Error(`undeclared error codes:\n${[...new Set(undeclared)].join('\n')}`);
     },
   };
 }

@@ -1,23 +1,23 @@
 import { once } from 'node:events';
-import { parseEnv } from '@nightshift/config';
 import { TestRedisServer } from '@nightshift/test-support';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, buildApp } from '../src/app.js';
-import { envSchema } from '../src/env.js';
-import { auth, TOKEN, welcomeEmail } from './helpers.js';
+import type { App } from '../src/app.js';
+import { auth, startTestApp, type TestApp, welcomeEmail } from './helpers.js';
 
 let redis: TestRedisServer;
+let t: TestApp;
 let app: App;
 let baseUrl: string;
 
 beforeAll(async () => {
   redis = await TestRedisServer.start();
-  app = await buildApp(parseEnv(envSchema, { NODE_ENV: 'test', LOG_LEVEL: 'silent', REDIS_URL: redis.url, API_TOKENS: TOKEN }));
+  t = await startTestApp({ REDIS_URL: redis.url });
+  app = t.app;
   baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {
-  await app.close();
+  await t.close();
   await redis.destroy();
 });
 

@@ -1,17 +1,27 @@
-/** An error with the HTTP status it answers with and a stable code clients can branch on. */
-export class ApiError extends Error {
-  override readonly name = 'ApiError';
+import type { JobDataIssue } from '@nightshift/contracts';
+import { type ErrorCode, type ErrorStatus, errorCodes } from './error-codes.js';
 
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
+export interface ApiErrorOptions {
+  /** The fields at fault, as `{ path, message }`. */
+  issues?: JobDataIssue[];
+  headers?: Record<string, string>;
 }
 
-export const notFound = (code: string, message: string) => new ApiError(404, code, message);
-export const conflict = (code: string, message: string, headers?: Record<string, string>) =>
-  new ApiError(409, code, message, headers);
+/** An error a client is told about: a listed code, whose status comes from the list. */
+export class ApiError extends Error {
+  override readonly name: string = 'ApiError';
+  readonly statusCode: ErrorStatus;
+  readonly issues: JobDataIssue[] | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    { issues, headers = {} }: ApiErrorOptions = {},
+  ) {
+    super(message);
+    this.statusCode = errorCodes[code].status;
+    this.issues = issues;
+    this.headers = headers;
+  }
+}

@@ -1,15 +1,20 @@
 import { describeIssues, type JobDataIssue } from '@nightshift/contracts';
+import { ApiError } from './api-error.js';
 
-/** A request part (body, querystring, params, headers) that does not match its route's schema. */
-export class RequestValidationError extends Error {
-  readonly code = 'INVALID_REQUEST';
+/**
+ * A request part (body, querystring, params, headers) that does not match its route's schema.
+ * A path parameter that cannot exist names a resource that is not there: 404, and an unknown
+ * queue says so, as it does on the routes that exist once per queue.
+ */
+export class RequestValidationError extends ApiError {
   override readonly name = 'RequestValidationError';
-  readonly statusCode = 400;
 
   constructor(
     readonly part: string,
-    readonly issues: JobDataIssue[],
+    issues: JobDataIssue[],
   ) {
-    super(`invalid ${part}: ${describeIssues(issues)}`);
+    const code =
+      part !== 'params' ? 'INVALID_REQUEST' : issues.some((issue) => issue.path === 'queue') ? 'QUEUE_NOT_FOUND' : 'NOT_FOUND';
+    super(code, `invalid ${part}: ${describeIssues(issues)}`, { issues });
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { JobData, QueueName } from '@nightshift/contracts';
 import type { ContractQueue } from '@nightshift/jobs';
 import type { Job, JobsOptions } from 'bullmq';
-import { conflict } from '../errors/index.js';
+import { ApiError } from '../errors/index.js';
 import type { JobOptionsInput } from '../schemas/jobs.js';
 import { type IdempotencyRecord, type IdempotencyStore, STALE_RESERVATION_MS } from './idempotency-store.js';
 
@@ -53,11 +53,11 @@ export async function addJobOnce<Q extends QueueName>(
       return { id: held.record.jobId, name: held.record.name, state, created: false };
     }
     if (Date.now() - held.record.since < STALE_RESERVATION_MS || !(await store.swap(queue.contract, key, held.raw, mine))) {
-      throw conflict(
+      throw new ApiError(
         'IDEMPOTENCY_KEY_IN_USE',
         'a request with this Idempotency-Key is still being processed: retry in a second',
         {
-          'retry-after': '1',
+          headers: { 'retry-after': '1' },
         },
       );
     }

@@ -31,7 +31,7 @@ export async function* checkedImage(
   let bytes = 0;
   for await (const chunk of source) {
     bytes += chunk.length;
-    if (bytes > maxBytes) throw new ApiError(413, 'IMAGE_TOO_LARGE', `image exceeds the limit of ${maxBytes} bytes`);
+    if (bytes > maxBytes) throw new ApiError('IMAGE_TOO_LARGE', `image exceeds the limit of ${maxBytes} bytes`);
     if (checked) {
       yield chunk;
       continue;
@@ -49,8 +49,8 @@ export async function* checkedImage(
 }
 
 function checkHead(head: Buffer, contentType: ImageContentType): void {
-  if (head.length === 0) throw new ApiError(400, 'EMPTY_BODY', 'the request body is empty: send the image bytes');
+  if (head.length === 0) throw new ApiError('EMPTY_BODY', 'the request body is empty: send the image bytes');
   if (!signatures[contentType](head)) {
-    throw new ApiError(415, 'IMAGE_TYPE_MISMATCH', `the body is not a ${contentType} image (its first bytes say otherwise)`);
+    throw new ApiError('IMAGE_TYPE_MISMATCH', `the body is not a ${contentType} image (its first bytes say otherwise)`);
   }
 }

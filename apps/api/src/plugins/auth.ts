@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { LinkCheck } from '../lib/file-links.js';
+import { sendError } from './errors.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -45,14 +46,13 @@ export function bearerAuth(tokens: TokenSet): onRequestHookHandler {
     const link = request.routeOptions.config.signedLink?.(request) ?? 'absent';
     if (link === 'valid') return;
     if (link === 'expired') {
-      await reply.status(403).send({ error: 'this download link has expired: ask for a new one', code: 'LINK_EXPIRED' });
+      await sendError(reply, 'LINK_EXPIRED', 'this download link has expired: ask for a new one');
       return;
     }
     const given = request.headers.authorization ? 'is not a valid token' : 'is missing';
-    await reply
-      .status(401)
-      .header('www-authenticate', 'Bearer')
-      .send({ error: `Authorization: Bearer <token> ${given}`, code: 'UNAUTHORIZED' });
+    await sendError(reply, 'UNAUTHORIZED', `Authorization: Bearer <token> ${given}`, {
+      headers: { 'www-authenticate': 'Bearer' },
+    });
   };
 }
 
@@ -63,9 +63,9 @@ export function basicAuth(user: string, password: string): onRequestHookHandler 
     const encoded = /^Basic +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     const given = digest(encoded ? Buffer.from(encoded, 'base64').toString('utf8') : '');
     if (timingSafeEqual(given, expected)) return;
-    await reply
-      .status(401)
-      .header('www-authenticate', 'Basic realm="Nightshift admin", charset="UTF-8"')
-      .send({ error: 'admin credentials are missing or wrong', code: 'UNAUTHORIZED' });
+    // Sent, not thrown: the dashboard's routes have Bull Board's own error handler.
+    await sendError(reply, 'UNAUTHORIZED', 'admin credentials are missing or wrong', {
+      headers: { 'www-authenticate': 'Basic realm="Nightshift admin", charset="UTF-8"' },
+    });
   };
 }

@@ -12,7 +12,10 @@ export const docsPlugin = fp(
         info: {
           title: 'Nightshift API',
           version: '1.0.0',
-          description: 'Produces background jobs: email, PDF/XLSX reports and image processing.',
+          description:
+            'Produces background jobs: email, PDF/XLSX reports and image processing.\n\n' +
+            'Every error is an `Error`: `{ error, code, issues? }`. `code` is stable, for clients to branch on: the `ErrorCode` ' +
+            'schema lists and describes every code, and each response lists those its route answers with that status.',
         },
         components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
         security: [{ bearer: [] }],

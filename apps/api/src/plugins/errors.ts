@@ -1,9 +1,11 @@
 import { InvalidJobDataError, toJobDataIssues } from '@nightshift/contracts';
-import type { FastifyError, FastifySchemaCompiler } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import { ZodError, type z } from 'zod';
-import { ApiError, RequestValidationError } from '../errors/index.js';
+import { ApiError, type ApiErrorOptions, type ErrorCode, errorCodes, RequestValidationError } from '../errors/index.js';
+import { MAX_JOB_ID_LENGTH } from '../schemas/common.js';
+import { declaredErrorCodes, type ErrorBody } from '../schemas/errors.js';
 
 /**
  * Validates every request part with its route's zod schema (from the job contracts), keeping
@@ -41,37 +43,115 @@ export function isRedisUnavailable(error: Error, client: Redis | undefined): boo
   return REDIS_UNAVAILABLE.test(error.message) || (client !== undefined && client.status !== 'ready');
 }
 
-/** One error shape for every route: `{ error, code, issues? }`. */
-export const errorsPlugin = fp(
-  async (app) => {
+/** A documented route answering a code its `errorResponses` do not declare. */
+export interface UndeclaredErrorCode {
+  method: string;
+  url: string;
+  code: ErrorCode;
+  declared: readonly ErrorCode[];
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** On documented routes while undeclared codes are reported: the codes the route declares, and whom to tell. */
+    errorCodeCheck?: { declared: readonly ErrorCode[]; report: (undeclared: UndeclaredErrorCode) => void };
+  }
+}
+
+/** The one way an error is answered: `{ error, code, issues? }` with the code's status. */
+export function sendError(reply: FastifyReply, code: ErrorCode, message: string, { issues, headers = {} }: ApiErrorOptions = {}) {
+  const check = reply.request.routeOptions.config?.errorCodeCheck;
+  if (check && !check.declared.includes(code)) {
+    const { method, url = reply.request.url } = reply.request.routeOptions;
+    check.report({ method: String(method), url, code, declared: check.declared });
+  }
+  const body: ErrorBody = issues ? { error: message, code, issues } : { error: message, code };
+  return (
+    reply
+      .status(errorCodes[code].status)
+      .headers(headers)
+      // Built here from typed parts: the route's response schema documents the body and is not run on it again.
+      .serializer(JSON.stringify)
+      .send(body)
+  );
+}
+
+/** Fastify's own client errors, as codes of ours with messages that say what to send instead. */
+const fastifyErrors: Record<string, { code: ErrorCode; message: (request: FastifyRequest) => string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    code: 'INVALID_JSON',
+    message: () => 'the body is not valid JSON, or holds a forbidden "__proto__" or "constructor.prototype" key',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: 'EMPTY_BODY',
+    message: () => 'the body is empty but its Content-Type is application/json: send JSON, or no Content-Type',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    code: 'BODY_TOO_LARGE',
+    message: (request) => `the body is too large: this route takes at most ${request.routeOptions.bodyLimit} bytes`,
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: (request) => {
+      const accepted = (request.routeOptions.schema as { consumes?: string[] } | undefined)?.consumes ?? ['application/json'];
+      return `Content-Type ${request.headers['content-type'] ?? 'none'} is not accepted here: send ${accepted.join(', ')}`;
+    },
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'BAD_REQUEST',
+    message: () => 'the body is not as long as its Content-Length says',
+  },
+};
+
+/**
+ * Fastify's `frameworkErrors`: what it finds before routing (no hooks have run). A parameter
+ * longer than the router takes (MAX_JOB_ID_LENGTH) is longer than any id, so names nothing.
+ */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const path = request.url.split('?')[0];
+  if (error.code === 'FST_ERR_BAD_URL') return sendError(reply, 'INVALID_URL', `${path} holds a malformed percent-encoding`);
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return sendError(
+      reply,
+      'NOT_FOUND',
+      `${path} has a path parameter longer than ${MAX_JOB_ID_LENGTH} characters, which no id is`,
+    );
+  }
+  request.log.error({ err: error }, 'request failed before routing');
+  return sendError(reply, 'INTERNAL', 'internal error');
+}
+
+export interface ErrorsPluginOptions {
+  /**
+   * Told when a documented route answers a code it does not declare (development logs it, tests
+   * fail on it). Unset in production: no route's codes are kept or checked.
+   */
+  onUndeclaredCode?: ((undeclared: UndeclaredErrorCode) => void) | undefined;
+}
+
+/** One error shape for every route: `{ error, code, issues? }`, with a code from the list in errors/error-codes.ts. */
+export const errorsPlugin = fp<ErrorsPluginOptions>(
+  async (app, { onUndeclaredCode }) => {
     app.setValidatorCompiler(zodValidatorCompiler);
 
+    if (onUndeclaredCode) {
+      app.addHook('onRoute', (route) => {
+        if (!route.schema || route.schema.hide) return;
+        const errorCodeCheck = { declared: declaredErrorCodes(route.schema.response), report: onUndeclaredCode };
+        route.config = { ...route.config, errorCodeCheck };
+      });
+    }
+
     app.setErrorHandler((error: FastifyError | Error, request, reply) => {
-      if (error instanceof RequestValidationError) {
-        // A path parameter that cannot exist (an unknown queue, a malformed id) names a resource that is not there.
-        if (error.part === 'params')
-          return reply.status(404).send({ error: error.message, code: 'NOT_FOUND', issues: error.issues });
-        return reply.status(400).send({ error: error.message, code: error.code, issues: error.issues });
-      }
-      if (error instanceof InvalidJobDataError) {
-        return reply.status(400).send({ error: error.message, code: error.code, issues: error.issues });
-      }
-      if (error instanceof ApiError) {
-        return reply.status(error.statusCode).headers(error.headers).send({ error: error.message, code: error.code });
-      }
-      if ('code' in error && error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-        const message = 'the body is not valid JSON, or holds a forbidden "__proto__" or "constructor.prototype" key';
-        return reply.status(400).send({ error: message, code: 'INVALID_JSON' });
-      }
-      if ('code' in error && error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-        const accepted = (request.routeOptions.schema as { consumes?: string[] } | undefined)?.consumes ?? ['application/json'];
-        const given = request.headers['content-type'] ?? 'none';
-        const message = `Content-Type ${given} is not accepted here: send ${accepted.join(', ')}`;
-        return reply.status(415).send({ error: message, code: 'UNSUPPORTED_MEDIA_TYPE' });
-      }
+      if (error instanceof ApiError) return sendError(reply, error.code, error.message, error);
+      if (error instanceof InvalidJobDataError) return sendError(reply, error.code, error.message, { issues: error.issues });
+      const known = 'code' in error && typeof error.code === 'string' ? fastifyErrors[error.code] : undefined;
+      if (known) return sendError(reply, known.code, known.message(request));
       const statusCode = 'statusCode' in error ? error.statusCode : undefined;
       if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
-        return reply.status(statusCode).send({ error: error.message, code: 'code' in error ? error.code : 'BAD_REQUEST' });
+        // A client error from Fastify or a plugin that has no entry above: a listed code all the same.
+        request.log.warn({ err: error }, 'client error without a code of its own, answered as BAD_REQUEST');
+        return sendError(reply, 'BAD_REQUEST', error.message);
       }
       if (isRedisUnavailable(error, app.hasDecorator('redis') ? app.redis : undefined)) {
         request.log.warn({ err: error }, 'redis unavailable');
@@ -80,14 +160,14 @@ export const errorsPlugin = fp(
           ? 'the change may still be applied; retry with the same Idempotency-Key to avoid a duplicate'
           : 'nothing was changed; retry later';
         const message = `Redis is not answering (${error.message}): ${outcome}`;
-        return reply.status(503).header('retry-after', '1').send({ error: message, code: 'REDIS_UNAVAILABLE' });
+        return sendError(reply, 'REDIS_UNAVAILABLE', message, { headers: { 'retry-after': '1' } });
       }
       request.log.error({ err: error }, 'request failed');
-      return reply.status(500).send({ error: 'internal error', code: 'INTERNAL' });
+      return sendError(reply, 'INTERNAL', 'internal error');
     });
 
     app.setNotFoundHandler((request, reply) =>
-      reply.status(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}`, code: 'ROUTE_NOT_FOUND' }),
+      sendError(reply, 'ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
     );
   },
   { name: 'errors' },

@@ -1,6 +1,8 @@
 import { queueNames } from '@nightshift/contracts';
 import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { z } from 'zod';
+import { errorResponses } from '../schemas/errors.js';
 import { jobStates } from '../schemas/jobs.js';
 
 declare module 'fastify' {
@@ -83,7 +85,17 @@ export const metricsPlugin = fp(
     app.decorate('metrics', registry);
     app.get(
       '/metrics',
-      { schema: { tags: ['operations'], summary: 'Prometheus metrics', security: [] } },
+      {
+        schema: {
+          tags: ['operations'],
+          summary: 'Prometheus metrics',
+          security: [],
+          response: {
+            200: { description: 'The metrics, in the Prometheus text format', content: { 'text/plain': { schema: z.string() } } },
+            ...errorResponses(),
+          },
+        },
+      },
       async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
     );
   },

@@ -3,10 +3,11 @@ import { Readable } from 'node:stream';
 import { ObjectNotFoundError, storageKeys } from '@nightshift/storage';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiError, notFound } from '../errors/index.js';
+import { ApiError } from '../errors/index.js';
 import type { FileLinks } from '../lib/file-links.js';
 import { checkedImage, type ImageContentType, imageContentTypes } from '../lib/image-intake.js';
-import { authErrors, errorSchema } from '../schemas/common.js';
+import { jsonResponse } from '../schemas/common.js';
+import { authenticatedErrors, bodyErrors, errorResponses } from '../schemas/errors.js';
 import {
   contentTypesByExtension,
   fileParams,
@@ -37,7 +38,11 @@ export const fileRoutes: FastifyPluginAsyncZod<FileRoutesOptions> = async (app, 
         summary: "Store a report's data for the PDF worker (201 new, 200 replaced)",
         params: reportParams,
         body: reportDataSchema,
-        response: { 200: reportStoredSchema, 201: reportStoredSchema, 400: errorSchema, 413: errorSchema, ...authErrors },
+        response: {
+          200: jsonResponse('The report replaced the one stored under this id', reportStoredSchema),
+          201: jsonResponse('The report is stored', reportStoredSchema),
+          ...errorResponses(...authenticatedErrors, ...bodyErrors, 'NOT_FOUND', 'INVALID_REQUEST'),
+        },
       },
     },
     async (request, reply) => {
@@ -71,9 +76,7 @@ export const fileRoutes: FastifyPluginAsyncZod<FileRoutesOptions> = async (app, 
             description: 'The file, streamed',
             content: { 'application/octet-stream': { schema: z.string().meta({ format: 'binary' }) } },
           },
-          403: errorSchema,
-          404: errorSchema,
-          ...authErrors,
+          ...errorResponses(...authenticatedErrors, 'NOT_FOUND', 'INVALID_REQUEST', 'LINK_EXPIRED', 'FILE_NOT_FOUND'),
         },
       },
     },
@@ -84,7 +87,7 @@ export const fileRoutes: FastifyPluginAsyncZod<FileRoutesOptions> = async (app, 
       try {
         body = await app.storage.stream(key);
       } catch (error) {
-        if (error instanceof ObjectNotFoundError) throw notFound('FILE_NOT_FOUND', `no file ${fileId}`);
+        if (error instanceof ObjectNotFoundError) throw new ApiError('FILE_NOT_FOUND', `no file ${fileId}`);
         throw error;
       }
       const extension = fileId.split('.').pop()?.toLowerCase() ?? '';
@@ -114,17 +117,26 @@ const imageUploadRoute: FastifyPluginAsyncZod<{ imageMaxBytes: number }> = async
         summary: 'Upload an image for image-processing jobs',
         description: `Raw body with Content-Type ${imageContentTypes.join(', ')}; at most ${imageMaxBytes} bytes.`,
         consumes: [...imageContentTypes],
-        response: { 201: imageCreatedSchema, 400: errorSchema, 413: errorSchema, 415: errorSchema, ...authErrors },
+        response: {
+          201: jsonResponse('The image is stored under the id it answers with', imageCreatedSchema),
+          ...errorResponses(
+            ...authenticatedErrors,
+            'UNSUPPORTED_MEDIA_TYPE',
+            'EMPTY_BODY',
+            'IMAGE_TOO_LARGE',
+            'IMAGE_TYPE_MISMATCH',
+          ),
+        },
       },
     },
     async (request, reply) => {
       const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() as ImageContentType;
       if (Number(request.headers['content-length'] ?? 0) > imageMaxBytes) {
-        throw new ApiError(413, 'IMAGE_TOO_LARGE', `image exceeds the limit of ${imageMaxBytes} bytes`);
+        throw new ApiError('IMAGE_TOO_LARGE', `image exceeds the limit of ${imageMaxBytes} bytes`);
       }
       const imageId = randomUUID();
       const source = request.body as Readable | undefined;
-      if (!source) throw new ApiError(400, 'EMPTY_BODY', 'the request body is empty: send the image bytes');
+      if (!source) throw new ApiError('EMPTY_BODY', 'the request body is empty: send the image bytes');
       const body = Readable.from(checkedImage(source, contentType, imageMaxBytes));
       const stored = await app.storage.putStream(storageKeys.image(imageId), body);
       return reply.status(201).send({ imageId, bytes: stored.bytes, contentType });

@@ -3,9 +3,10 @@ import type { ImageOperation } from '@nightshift/contracts';
 import type { ContractFlowJob } from '@nightshift/jobs';
 import { ObjectNotFoundError, outputFileId, storageKeys } from '@nightshift/storage';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { notFound } from '../errors/index.js';
+import { ApiError } from '../errors/index.js';
 import type { FileLinks } from '../lib/file-links.js';
-import { authErrors, errorSchema, redisErrors } from '../schemas/common.js';
+import { jsonResponse } from '../schemas/common.js';
+import { authenticatedErrors, bodyErrors, errorResponses } from '../schemas/errors.js';
 import { reportDeliveryAcceptedSchema, reportDeliveryBody } from '../schemas/flows.js';
 
 /** A thumbnail the PDF can embed: at most 256 px on its longer side, as PNG (react-pdf embeds only PNG and JPEG). */
@@ -24,7 +25,18 @@ export const flowRoutes: FastifyPluginAsyncZod<{ links: FileLinks }> = async (ap
         description:
           'One BullMQ flow: image-processing jobs → pdf job → email job. Each child fails its parent when it fails, so a broken chain ends failed, never stuck in waiting-children.',
         body: reportDeliveryBody,
-        response: { 202: reportDeliveryAcceptedSchema, 400: errorSchema, 404: errorSchema, ...authErrors, ...redisErrors },
+        response: {
+          202: jsonResponse('Every job of the flow is in Redis', reportDeliveryAcceptedSchema),
+          ...errorResponses(
+            ...authenticatedErrors,
+            ...bodyErrors,
+            'INVALID_REQUEST',
+            'REPORT_NOT_FOUND',
+            'IMAGE_NOT_FOUND',
+            'INVALID_JOB_DATA',
+            'REDIS_UNAVAILABLE',
+          ),
+        },
       },
     },
     async (request, reply) => {
@@ -32,7 +44,8 @@ export const flowRoutes: FastifyPluginAsyncZod<{ links: FileLinks }> = async (ap
       const reportTitle = await readReportTitle(reportId);
       const missing = [];
       for (const imageId of imageIds) if (!(await app.storage.stat(storageKeys.image(imageId)))) missing.push(imageId);
-      if (missing.length > 0) throw notFound('IMAGE_NOT_FOUND', `no uploaded image ${missing.join(', ')}: POST /v1/images first`);
+      if (missing.length > 0)
+        throw new ApiError('IMAGE_NOT_FOUND', `no uploaded image ${missing.join(', ')}: POST /v1/images first`);
 
       // Ids chosen up front: the email must carry the link to the file the pdf job will write.
       const emailId = randomUUID();
@@ -82,7 +95,7 @@ export const flowRoutes: FastifyPluginAsyncZod<{ links: FileLinks }> = async (ap
       return title;
     } catch (error) {
       if (error instanceof ObjectNotFoundError) {
-        throw notFound('REPORT_NOT_FOUND', `no report ${reportId}: PUT /v1/reports/${reportId} first`);
+        throw new ApiError('REPORT_NOT_FOUND', `no report ${reportId}: PUT /v1/reports/${reportId} first`);
       }
       throw error;
     }

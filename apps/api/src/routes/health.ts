@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { jsonResponse } from '../schemas/common.js';
+import { errorResponses } from '../schemas/errors.js';
 
 const tags = ['operations'];
 const statusSchema = z.object({ status: z.enum(['ok', 'unavailable']), redis: z.string().optional() });
@@ -13,7 +15,14 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/healthz',
-    { schema: { tags, summary: 'The process is up', security: [], response: { 200: statusSchema } } },
+    {
+      schema: {
+        tags,
+        summary: 'The process is up',
+        security: [],
+        response: { 200: jsonResponse('The process is up', statusSchema), ...errorResponses() },
+      },
+    },
     async () => ({
       status: 'ok' as const,
     }),
@@ -26,7 +35,11 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Redis answers: the API can take jobs',
         security: [],
-        response: { 200: statusSchema, 503: statusSchema },
+        response: {
+          200: jsonResponse('Redis answers', statusSchema),
+          503: jsonResponse('Redis does not answer, or the API is shutting down', statusSchema),
+          ...errorResponses(),
+        },
       },
     },
     async (_request, reply) => {

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { type JobData, type QueueName, queueNames } from '@nightshift/contracts';
 import { type ContractQueue, requestCancellation } from '@nightshift/jobs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { conflict, notFound } from '../errors/index.js';
+import { ApiError } from '../errors/index.js';
 import { addJob, addJobOnce } from '../lib/add-job.js';
 import { IdempotencyStore } from '../lib/idempotency-store.js';
 import { findFailedChild, toJobView } from '../lib/job-view.js';
-import { authErrors, errorSchema, jobParams, queueParams, redisErrors } from '../schemas/common.js';
+import { jobParams, jsonResponse, queueParams } from '../schemas/common.js';
+import { authenticatedErrors, bodyErrors, errorResponses } from '../schemas/errors.js';
 import {
   addJobBody,
   bulkAcceptedSchema,
@@ -40,12 +41,18 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
           headers: idempotencyHeaders,
           body: addJobBody(queueName),
           response: {
-            200: jobAcceptedSchema,
-            202: jobAcceptedSchema,
-            400: errorSchema,
-            409: errorSchema,
-            ...authErrors,
-            ...redisErrors,
+            200: jsonResponse(
+              'An earlier request with this Idempotency-Key added the job: its id; nothing new was added',
+              jobAcceptedSchema,
+            ),
+            202: jsonResponse('The job is in Redis', jobAcceptedSchema),
+            ...errorResponses(
+              ...authenticatedErrors,
+              ...bodyErrors,
+              'INVALID_REQUEST',
+              'IDEMPOTENCY_KEY_IN_USE',
+              'REDIS_UNAVAILABLE',
+            ),
           },
         },
       },
@@ -70,7 +77,10 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
           tags,
           summary: `Add up to 1000 ${queueName} jobs: all are validated before any is added`,
           body: bulkJobsBody(queueName),
-          response: { 202: bulkAcceptedSchema, 400: errorSchema, ...authErrors, ...redisErrors },
+          response: {
+            202: jsonResponse('Every job is in Redis; their ids in the order given', bulkAcceptedSchema),
+            ...errorResponses(...authenticatedErrors, ...bodyErrors, 'INVALID_REQUEST', 'REDIS_UNAVAILABLE'),
+          },
         },
       },
       async (request, reply) => {
@@ -94,7 +104,10 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Read a job',
         params: jobParams,
-        response: { 200: jobViewSchema, 404: errorSchema, ...authErrors },
+        response: {
+          200: jsonResponse('The job', jobViewSchema),
+          ...errorResponses(...authenticatedErrors, 'QUEUE_NOT_FOUND', 'NOT_FOUND', 'JOB_NOT_FOUND', 'REDIS_UNAVAILABLE'),
+        },
       },
     },
     async (request) => {
@@ -114,7 +127,10 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'List the jobs in one state, a page at a time',
         params: queueParams,
         querystring: listJobsQuery,
-        response: { 200: jobListSchema, 400: errorSchema, ...authErrors },
+        response: {
+          200: jsonResponse('A page of the jobs in that state', jobListSchema),
+          ...errorResponses(...authenticatedErrors, 'QUEUE_NOT_FOUND', 'INVALID_REQUEST', 'REDIS_UNAVAILABLE'),
+        },
       },
     },
     async (request) => {
@@ -140,7 +156,10 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Read the log lines a job wrote',
         params: jobParams,
-        response: { 200: jobLogsSchema, 404: errorSchema },
+        response: {
+          200: jsonResponse(`The job's log lines, oldest first, at most ${MAX_LOG_LINES}`, jobLogsSchema),
+          ...errorResponses(...authenticatedErrors, 'QUEUE_NOT_FOUND', 'NOT_FOUND', 'JOB_NOT_FOUND', 'REDIS_UNAVAILABLE'),
+        },
       },
     },
     async (request) => {
@@ -157,7 +176,18 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Move a failed job back to waiting',
         params: jobParams,
-        response: { 200: jobAcceptedSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
+        response: {
+          200: jsonResponse('The job is waiting to run again', jobAcceptedSchema),
+          ...errorResponses(
+            ...authenticatedErrors,
+            ...bodyErrors,
+            'QUEUE_NOT_FOUND',
+            'NOT_FOUND',
+            'JOB_NOT_FOUND',
+            'JOB_NOT_FAILED',
+            'REDIS_UNAVAILABLE',
+          ),
+        },
       },
     },
     async (request) => {
@@ -165,7 +195,7 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
       const job = await app.queues[queue].getJob(id);
       if (!job) throw jobNotFound(queue, id);
       const state = await job.getState();
-      if (state !== 'failed') throw conflict('JOB_NOT_FAILED', `job ${id} is ${state}: only failed jobs can be retried`);
+      if (state !== 'failed') throw new ApiError('JOB_NOT_FAILED', `job ${id} is ${state}: only failed jobs can be retried`);
       await job.retry('failed');
       return { id, queue, name: job.name, state: await job.getState() };
     },
@@ -181,7 +211,20 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
           'A running job is cancelled through every worker process of the queue: the one holding it aborts the signal its processor received.',
         params: jobParams,
         querystring: removeJobQuery,
-        response: { 200: jobRemovedSchema, 202: jobRemovedSchema, 404: errorSchema, 409: errorSchema, ...authErrors },
+        response: {
+          200: jsonResponse('The job was removed', jobRemovedSchema),
+          202: jsonResponse("The job is running: the queue's workers were asked to cancel it", jobRemovedSchema),
+          ...errorResponses(
+            ...authenticatedErrors,
+            ...bodyErrors,
+            'QUEUE_NOT_FOUND',
+            'NOT_FOUND',
+            'INVALID_REQUEST',
+            'JOB_NOT_FOUND',
+            'JOB_LOCKED',
+            'REDIS_UNAVAILABLE',
+          ),
+        },
       },
     },
     async (request, reply) => {
@@ -199,7 +242,7 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
       } catch (error) {
         // A worker took it between our read and the removal: it is running now, so cancel it instead.
         if ((await job.getState()) === 'active') return cancel();
-        throw conflict('JOB_LOCKED', `job ${id} could not be removed: ${(error as Error).message}`);
+        throw new ApiError('JOB_LOCKED', `job ${id} could not be removed: ${(error as Error).message}`);
       }
       return reply.status(200).send({ id, queue, outcome: 'removed' });
     },
@@ -207,5 +250,5 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
 };
 
 function jobNotFound(queue: string, id: string) {
-  return notFound('JOB_NOT_FOUND', `no job ${id} in queue ${queue}`);
+  return new ApiError('JOB_NOT_FOUND', `no job ${id} in queue ${queue}`);
 }

@@ -1,7 +1,8 @@
 import { queueNames } from '@nightshift/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { authErrors, errorSchema, queueParams, redisErrors } from '../schemas/common.js';
+import { jsonResponse, queueParams } from '../schemas/common.js';
+import { authenticatedErrors, bodyErrors, errorResponses } from '../schemas/errors.js';
 import { jobStates, type ListedJobState, queueSummarySchema } from '../schemas/jobs.js';
 
 const tags = ['queues'];
@@ -14,7 +15,10 @@ export const queueRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Every queue with its job counts and connected workers',
-        response: { 200: z.object({ queues: z.array(queueSummarySchema) }), ...authErrors, ...redisErrors },
+        response: {
+          200: jsonResponse('Every queue', z.object({ queues: z.array(queueSummarySchema) })),
+          ...errorResponses(...authenticatedErrors, 'REDIS_UNAVAILABLE'),
+        },
       },
     },
     async () => ({
@@ -44,7 +48,10 @@ export const queueRoutes: FastifyPluginAsyncZod = async (app) => {
           tags,
           summary: action === 'pause' ? 'Stop workers from taking new jobs of this queue' : 'Let workers take jobs again',
           params: queueParams,
-          response: { 200: pausedSchema, 404: errorSchema, ...authErrors, ...redisErrors },
+          response: {
+            200: jsonResponse('Whether the queue is paused now', pausedSchema),
+            ...errorResponses(...authenticatedErrors, ...bodyErrors, 'QUEUE_NOT_FOUND', 'REDIS_UNAVAILABLE'),
+          },
         },
       },
       async (request) => {

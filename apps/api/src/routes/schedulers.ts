@@ -3,8 +3,9 @@ import type { ContractQueue } from '@nightshift/jobs';
 import type { JobSchedulerJson } from 'bullmq';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { notFound } from '../errors/index.js';
-import { authErrors, errorSchema, queueNameSchema, queueParams, redisErrors } from '../schemas/common.js';
+import { ApiError } from '../errors/index.js';
+import { jsonResponse, queueNameSchema, queueParams } from '../schemas/common.js';
+import { authenticatedErrors, bodyErrors, errorResponses } from '../schemas/errors.js';
 import { schedulerIdSchema, schedulerViewSchema, upsertSchedulerBody } from '../schemas/schedulers.js';
 
 const tags = ['schedulers'];
@@ -22,7 +23,17 @@ export const schedulerRoutes: FastifyPluginAsyncZod = async (app) => {
           description: 'Atomic per id: API instances upserting the same scheduler at once leave exactly one.',
           params: z.object({ id: schedulerIdSchema }),
           body: upsertSchedulerBody(queueName),
-          response: { 200: schedulerViewSchema, 400: errorSchema, ...authErrors, ...redisErrors },
+          response: {
+            200: jsonResponse('The scheduler as stored, with its next run', schedulerViewSchema),
+            ...errorResponses(
+              ...authenticatedErrors,
+              ...bodyErrors,
+              'NOT_FOUND',
+              'INVALID_REQUEST',
+              'SCHEDULER_NOT_FOUND',
+              'REDIS_UNAVAILABLE',
+            ),
+          },
         },
       },
       async (request) => {
@@ -34,7 +45,7 @@ export const schedulerRoutes: FastifyPluginAsyncZod = async (app) => {
           opts: job.opts,
         });
         const scheduler = await queue.getJobScheduler(id);
-        if (!scheduler) throw notFound('SCHEDULER_NOT_FOUND', `scheduler ${id} was removed while it was being written`);
+        if (!scheduler) throw new ApiError('SCHEDULER_NOT_FOUND', `scheduler ${id} was removed while it was being written`);
         return toView(queueName, scheduler);
       },
     );
@@ -48,7 +59,10 @@ export const schedulerRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'List job schedulers with their next run',
         params: queueParams,
-        response: { 200: z.object({ schedulers: z.array(schedulerViewSchema) }), 404: errorSchema, ...authErrors },
+        response: {
+          200: jsonResponse("The queue's schedulers", z.object({ schedulers: z.array(schedulerViewSchema) })),
+          ...errorResponses(...authenticatedErrors, 'QUEUE_NOT_FOUND', 'REDIS_UNAVAILABLE'),
+        },
       },
     },
     async (request) => {
@@ -65,13 +79,23 @@ export const schedulerRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Remove a job scheduler (its already created jobs stay)',
         params: z.object({ queue: queueNameSchema, id: schedulerIdSchema }),
-        response: { 204: z.null(), 404: errorSchema, ...authErrors },
+        response: {
+          204: z.null().meta({ 'x-response-description': 'The scheduler was removed' }),
+          ...errorResponses(
+            ...authenticatedErrors,
+            ...bodyErrors,
+            'QUEUE_NOT_FOUND',
+            'NOT_FOUND',
+            'SCHEDULER_NOT_FOUND',
+            'REDIS_UNAVAILABLE',
+          ),
+        },
       },
     },
     async (request, reply) => {
       const { queue, id } = request.params;
       if (!(await app.queues[queue].removeJobScheduler(id))) {
-        throw notFound('SCHEDULER_NOT_FOUND', `no scheduler ${id} in queue ${queue}`);
+        throw new ApiError('SCHEDULER_NOT_FOUND', `no scheduler ${id} in queue ${queue}`);
       }
       return reply.status(204).send(null);
     },

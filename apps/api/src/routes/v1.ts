@@ -1,8 +1,10 @@
 import rateLimit from '@fastify/rate-limit';
 import { isQueueName, queueNames } from '@nightshift/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { ApiError } from '../errors/index.js';
 import type { FileLinks } from '../lib/file-links.js';
 import { bearerAuth, TokenSet } from '../plugins/auth.js';
+import { sendError } from '../plugins/errors.js';
 import { fileRoutes } from './files.js';
 import { flowRoutes } from './flows.js';
 import { jobRoutes } from './jobs.js';
@@ -29,6 +31,11 @@ export const v1Routes: FastifyPluginAsyncZod<V1Options> = async (app, options) =
       const token = tokens.match(request);
       return token ? `token:${token}` : `ip:${request.ip}`;
     },
+    errorResponseBuilder: (_request, { max, after }) =>
+      new ApiError(
+        'RATE_LIMITED',
+        `rate limit of ${max} requests per ${options.rateLimit.windowMs} ms exceeded: retry in ${after}`,
+      ),
   });
   // Ahead of authentication, so guessing tokens is rate limited too.
   app.addHook('onRequest', app.rateLimit());
@@ -47,8 +54,8 @@ export const v1Routes: FastifyPluginAsyncZod<V1Options> = async (app, options) =
     const queue = /^\/v1\/queues\/([^/]+)\//.exec(path)?.[1];
     if (queue !== undefined && !isQueueName(queue)) {
       const error = `unknown queue ${JSON.stringify(queue)}: one of ${queueNames.join(', ')}`;
-      return reply.status(404).send({ error, code: 'QUEUE_NOT_FOUND' });
+      return sendError(reply, 'QUEUE_NOT_FOUND', error);
     }
-    return reply.status(404).send({ error: `no route ${request.method} ${path}`, code: 'ROUTE_NOT_FOUND' });
+    return sendError(reply, 'ROUTE_NOT_FOUND', `no route ${request.method} ${path}`);
   });
 };

@@ -1,0 +1,138 @@
+/**
+ * Every code the API answers an error with, its HTTP status, and what a client can do about it:
+ * the one list. `ApiError`, the error handler, each route's OpenAPI responses and the README's
+ * table are built from it or checked against it, so a code missing here does not compile.
+ * Codes are stable: clients branch on them, so a code is added or retired, never renamed.
+ */
+export const errorCodes = {
+  INVALID_REQUEST: {
+    status: 400,
+    description: "A body, query or header field does not fit the route's schema: `issues` names each field and why.",
+  },
+  INVALID_JSON: {
+    status: 400,
+    description: 'The body is not valid JSON, or holds a `__proto__` or `constructor.prototype` key: send plain JSON.',
+  },
+  EMPTY_BODY: {
+    status: 400,
+    description:
+      'The body is empty where content is due (a JSON Content-Type with no body, an empty upload): send it, or no Content-Type.',
+  },
+  BAD_REQUEST: {
+    status: 400,
+    description:
+      'The request could not be read (a body that does not match its Content-Length, an upload cut off): `error` says what.',
+  },
+  INVALID_URL: {
+    status: 400,
+    description: 'The path holds a malformed percent-encoding: encode each segment with encodeURIComponent.',
+  },
+  INVALID_JOB_DATA: {
+    status: 400,
+    description:
+      "A job built from stored data (a report stored by an older version) does not fit its queue's contract: `issues` names the fields; store the data again.",
+  },
+  UNAUTHORIZED: {
+    status: 401,
+    description:
+      'The bearer token (for the dashboard, the basic credentials) is missing or wrong: send `Authorization: Bearer <token>`.',
+  },
+  LINK_EXPIRED: {
+    status: 403,
+    description: 'The signed download link has expired: ask for a new one, or use a bearer token.',
+  },
+  ROUTE_NOT_FOUND: {
+    status: 404,
+    description: 'No route has this method and path: the routes are listed at /docs.',
+  },
+  QUEUE_NOT_FOUND: {
+    status: 404,
+    description: 'The queue in the path is not one of the job contracts’ queues: `error` lists them.',
+  },
+  NOT_FOUND: {
+    status: 404,
+    description: 'A path parameter has characters or a length no id has, so nothing by that name exists: `issues` names it.',
+  },
+  JOB_NOT_FOUND: {
+    status: 404,
+    description:
+      'No job with this id in this queue: it never existed, or was removed (finished jobs are kept in limited numbers).',
+  },
+  SCHEDULER_NOT_FOUND: {
+    status: 404,
+    description: 'No job scheduler with this id in this queue.',
+  },
+  FILE_NOT_FOUND: {
+    status: 404,
+    description: 'No output file with this id: the job that writes it has not finished, or failed.',
+  },
+  REPORT_NOT_FOUND: {
+    status: 404,
+    description: 'No report with this id: store it with `PUT /v1/reports/{reportId}` first.',
+  },
+  IMAGE_NOT_FOUND: {
+    status: 404,
+    description: 'An image id names no upload: upload it with `POST /v1/images` first.',
+  },
+  IDEMPOTENCY_KEY_IN_USE: {
+    status: 409,
+    description: 'A request with this Idempotency-Key is still being processed: retry after `Retry-After` seconds.',
+  },
+  JOB_NOT_FAILED: {
+    status: 409,
+    description: 'Only a failed job can be retried, and this one is not failed: `error` names its state.',
+  },
+  JOB_LOCKED: {
+    status: 409,
+    description: 'The job, or a child of it, is being processed and cannot be removed: cancel the running job, or retry later.',
+  },
+  BODY_TOO_LARGE: {
+    status: 413,
+    description: "The body exceeds the route's limit (`BODY_LIMIT_BYTES`; `REPORT_MAX_BYTES` for reports): `error` gives it.",
+  },
+  IMAGE_TOO_LARGE: {
+    status: 413,
+    description: 'The image exceeds `IMAGE_MAX_BYTES`: `error` gives the limit.',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    description: 'The Content-Type is not one this route reads: `error` lists those it does.',
+  },
+  IMAGE_TYPE_MISMATCH: {
+    status: 415,
+    description: "The upload's first bytes are not those of the image type its Content-Type names.",
+  },
+  RATE_LIMITED: {
+    status: 429,
+    description:
+      'This token (without a valid token, this IP) used up its requests for the window: retry after `Retry-After` seconds.',
+  },
+  INTERNAL: {
+    status: 500,
+    description: 'An unexpected failure, logged under the response’s `x-request-id`: report it with that id.',
+  },
+  REDIS_UNAVAILABLE: {
+    status: 503,
+    description:
+      'Redis did not answer: retry after `Retry-After` seconds (when adding a job, with the same Idempotency-Key, as it may have been added).',
+  },
+} as const satisfies Record<string, { status: number; description: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;
+export type ErrorStatus = (typeof errorCodes)[ErrorCode]['status'];
+
+export const errorCodeNames = Object.keys(errorCodes) as [ErrorCode, ...ErrorCode[]];
+
+/** What each error status means, whichever code it carries: the description of a route's response for that status. */
+export const errorStatusMeanings: Record<ErrorStatus, string> = {
+  400: 'The request is malformed or does not fit the schema',
+  401: 'Not authenticated',
+  403: 'Not allowed',
+  404: 'Not found',
+  409: 'In conflict with the current state',
+  413: 'Too large',
+  415: 'Unsupported media type',
+  429: 'Too many requests',
+  500: 'Unexpected failure',
+  503: 'Redis is unavailable',
+};
