@@ -16,7 +16,7 @@ export const errorCodes = {
   EMPTY_BODY: {
     status: 400,
     description:
-      'The body is empty where content is due (a JSON Content-Type with no body, an empty upload): send it, or no Content-Type.',
+      'The body is empty where content is due: a JSON Content-Type with no body (send JSON, or no Content-Type), or an empty upload.',
   },
   BAD_REQUEST: {
     status: 400,
@@ -30,7 +30,7 @@ export const errorCodes = {
   INVALID_JOB_DATA: {
     status: 400,
     description:
-      "A job built from stored data (a report stored by an older version) does not fit its queue's contract: `issues` names the fields; store the data again.",
+      "A job built from stored data (a report stored by an older version) does not fit its queue's contract: `issues` names the fields; store it again.",
   },
   UNAUTHORIZED: {
     status: 401,
@@ -47,7 +47,7 @@ export const errorCodes = {
   },
   QUEUE_NOT_FOUND: {
     status: 404,
-    description: 'The queue in the path is not one of the job contracts’ queues: `error` lists them.',
+    description: "The queue in the path is not one of the job contracts' queues: `error` lists them.",
   },
   NOT_FOUND: {
     status: 404,
@@ -109,12 +109,12 @@ export const errorCodes = {
   },
   INTERNAL: {
     status: 500,
-    description: 'An unexpected failure, logged under the response’s `x-request-id`: report it with that id.',
+    description: "An unexpected failure, logged under the response's `x-request-id`: report it with that id.",
   },
   REDIS_UNAVAILABLE: {
     status: 503,
     description:
-      'Redis did not answer: retry after `Retry-After` seconds (when adding a job, with the same Idempotency-Key, as it may have been added).',
+      'Redis did not answer: retry after `Retry-After` seconds. An add that timed out may have happened: retry it with the same Idempotency-Key.',
   },
 } as const satisfies Record<string, { status: number; description: string }>;
 
