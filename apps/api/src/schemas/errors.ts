@@ -6,12 +6,12 @@ import { type JsonResponse, jsonResponse } from './common.js';
 const describedCodes = <C extends ErrorCode>(codes: readonly [C, ...C[]]) =>
   z.enum(codes).meta({ 'x-enum-descriptions': codes.map((code) => errorCodes[code].description) });
 
-export const errorCodeSchema = describedCodes(errorCodeNames).meta({
+const errorCodeSchema = describedCodes(errorCodeNames).meta({
   id: 'ErrorCode',
   description: 'Every code the API answers with; each response narrows it to the codes of its route and status.',
 });
 
-export const errorSchema = z
+const errorSchema = z
   .object({
     error: z.string().describe('What went wrong and why'),
     code: errorCodeSchema,
