@@ -1,4 +1,4 @@
-import { commonEnvShape, portFromEnv } from '@nightshift/config';
+import { commonEnvShape, healthPortFromManifest } from '@nightshift/config';
 import { z } from 'zod';
 
 const commaList = z.string().transform((value) =>
@@ -14,7 +14,8 @@ const MiB = 1024 * 1024;
 export const envSchema = z
   .object({
     ...commonEnvShape,
-    PORT: portFromEnv.default(3_000),
+    /** The app's own default (`nightshift.defaultPort` in its package.json), where the image's health check also looks. */
+    PORT: healthPortFromManifest(new URL('../package.json', import.meta.url), 'PORT'),
     HOST: z.string().min(1).default('127.0.0.1'),
     /** Comma-separated, so a new token can be added before the old one is removed. */
     API_TOKENS: commaList.default([]),

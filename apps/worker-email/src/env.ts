@@ -1,4 +1,4 @@
-import { portFromEnv, workerEnvShape } from '@nightshift/config';
+import { healthPortFromManifest, workerEnvShape } from '@nightshift/config';
 import { z } from 'zod';
 
 /** The sender of the development outbox, where nothing leaves the machine. */
@@ -12,8 +12,8 @@ const sender = z
 export const envSchema = z
   .object({
     ...workerEnvShape,
-    /** Each worker app has its own default, so all of them run side by side on one machine. */
-    METRICS_PORT: portFromEnv.default(9_101),
+    /** The app's own default (`nightshift.defaultPort` in its package.json), so all of them run side by side on one machine. */
+    METRICS_PORT: healthPortFromManifest(new URL('../package.json', import.meta.url), 'METRICS_PORT'),
     /** Unset in development: messages go to the outbox under STORAGE_DIR instead of Resend. */
     RESEND_API_KEY: z.string().trim().min(1).optional(),
     /**

@@ -1,12 +1,13 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ChildServer } from './child-server.js';
 import { API_TOKEN } from './fixtures.js';
 
 /**
- * The API as production starts it (`apps/api/src/server.ts`, NODE_ENV=production, info logs),
+ * The API as production starts it (its package's entry, `src/server.ts`, NODE_ENV=production, info logs),
  * on the bench's Redis. Only the rate limit is raised out of the way: 64 connections on one
  * token would otherwise be answered 429 within a second.
  */
@@ -19,11 +20,12 @@ export class ApiServer {
   ) {}
 
   static async start(redisUrl: string, nodeArgs: readonly string[], overrides: Record<string, string> = {}): Promise<ApiServer> {
-    const apiDir = dirname(createRequire(import.meta.url).resolve('@nightshift/api/package.json'));
+    // The entry the package exports, from its sources under the `@nightshift/source` condition the bench runs with.
+    const script = fileURLToPath(import.meta.resolve('@nightshift/api'));
     const storageDir = await mkdtemp(join(tmpdir(), 'nightshift-bench-api-'));
     const server = await ChildServer.start({
-      script: 'src/server.ts',
-      cwd: apiDir,
+      script,
+      cwd: packageDirOf(script),
       readyPath: '/readyz',
       nodeArgs,
       env: {
@@ -63,3 +65,14 @@ export class ApiServer {
 }
 
 export const apiHeaders = { 'content-type': 'application/json', authorization: `Bearer ${API_TOKEN}` };
+
+/** The folder of the package a file belongs to: its tsconfig is the one tsx must apply. */
+function packageDirOf(file: string): string {
+  let dir = dirname(file);
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`${file} is in no package`);
+    dir = parent;
+  }
+  return dir;
+}

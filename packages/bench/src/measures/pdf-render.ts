@@ -1,4 +1,4 @@
-import { measureMsPerPage } from '@nightshift/worker-pdf/bench/ms-per-page.js';
+import { measureMsPerPage } from '@nightshift/worker-pdf/bench';
 import type { BenchContext } from '../context.js';
 import type { Row } from '../report.js';
 import { median } from '../stats.js';
