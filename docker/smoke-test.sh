@@ -9,12 +9,12 @@ app="${1:?usage: docker/smoke-test.sh <app> <image>}"
 image="${2:?usage: docker/smoke-test.sh <app> <image>}"
 name="nightshift-smoke-$app-$$"
 
-# What .env.example leaves to the operator and the app needs in production.
-case "$app" in
-  api) required=(-e API_TOKENS=smoke-token -e ADMIN_USER=smoke -e ADMIN_PASSWORD=smoke-password -e FILE_LINK_SECRET=smoke-test-file-link-secret-0123456789) ;;
-  worker-email) required=(-e RESEND_API_KEY=re_smoke -e "EMAIL_FROM=Nightshift <no-reply@nightshift.localhost>") ;;
-  *) required=() ;;
-esac
+# What .env.example leaves to the operator and the app needs in production: the stand-ins its package.json declares.
+settings="$(node scripts/lib/apps.mjs production-env "$app")"
+required=()
+while IFS= read -r setting; do
+  if [ -n "$setting" ]; then required+=(-e "$setting"); fi
+done <<< "$settings"
 
 cleanup() { docker rm --force "$name" > /dev/null 2>&1 || true; }
 trap cleanup EXIT

@@ -1,20 +1,21 @@
 // Which apps to build and deploy, printed as `apps=["api","worker-pdf"]` for $GITHUB_OUTPUT.
 //   APPS            "all", or a comma-separated list: deploy those whatever changed (manual runs).
 //   TURBO_SCM_BASE  the commit before the push. Unset or unknown (a new branch, a force push): every app.
+// The apps are the folders under apps/, each declared by its package.json (scripts/lib/apps.mjs).
 // An app is affected when Turborepo says so (its package or anything it depends on, the lockfile, the
-// global files) or when its own Dockerfile changed; files every image or deploy shares affect them all.
+// global files); files every image or deploy shares affect them all.
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { listApps } from '../../scripts/lib/apps.mjs';
 
-const SHARED_FILES = ['docker/healthcheck.mjs', 'docker/compose.yaml', '.dockerignore'];
+const SHARED_FILES = ['docker/Dockerfile', 'docker/healthcheck.mjs', 'docker/compose.yaml', '.dockerignore'];
 
-const apps = readdirSync('docker')
-  .filter((file) => file.endsWith('.Dockerfile'))
-  .map((file) => file.slice(0, -'.Dockerfile'.length))
-  .sort();
+const declared = listApps();
+const apps = declared.map((app) => app.name);
+const consumers = new Set(declared.filter((app) => app.queue).map((app) => app.name));
 
-/** Workers first: they must understand a new job shape before the API produces it. */
-const rolloutOrder = (names) => [...names].sort((a, b) => Number(a === 'api') - Number(b === 'api') || a.localeCompare(b));
+/** Workers first: they must understand a new job shape before a producer (the API) sends it. */
+const rolloutOrder = (names) =>
+  [...names].sort((a, b) => Number(consumers.has(b)) - Number(consumers.has(a)) || a.localeCompare(b));
 
 function git(...args) {
   return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -53,7 +54,7 @@ function affected(base) {
   const packages = JSON.parse(listing.slice(listing.indexOf('{'))).packages.items.map((item) => item.path);
   const changed = git('diff', '--name-only', base, 'HEAD').split('\n').filter(Boolean);
   if (changed.some((file) => SHARED_FILES.includes(file))) return apps;
-  return apps.filter((app) => packages.includes(`apps/${app}`) || changed.includes(`docker/${app}.Dockerfile`));
+  return apps.filter((app) => packages.includes(`apps/${app}`));
 }
 
 try {

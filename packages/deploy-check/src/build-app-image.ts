@@ -1,12 +1,12 @@
 import { cp, mkdir, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { AppImage } from './apps.js';
+import type { App } from '@nightshift/workspace';
 import { imageSteps, ROOT_BUILD_FILES } from './image-steps.js';
 import { runCommand } from './run-command.js';
 
 export interface BuildAppImageOptions {
   repoRoot: string;
-  app: AppImage;
+  app: App;
   /** An empty folder of the caller's: everything the build writes stays under it. */
   workDir: string;
   /** Edits the pruned workspace before the install, to model another state of the repository. */

@@ -1,5 +1,5 @@
 import { chmod, chown, copyFile, link, mkdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { freePort } from '@nightshift/test-support';
 import { type AppExit, AppProcess } from './app-process.js';
 import { type BuildAppImageOptions, buildAppImage } from './build-app-image.js';
@@ -60,7 +60,7 @@ export async function checkAppImage(options: CheckAppImageOptions): Promise<AppI
     QUEUE_PREFIX: options.queuePrefix,
     STORAGE_DIR: storage,
     HOST: '127.0.0.1',
-    [app.portVariable]: String(port),
+    [app.healthPortVariable]: String(port),
   };
 
   const unresolved = await unresolvedImports(app.name, appDir, env);
@@ -69,8 +69,8 @@ export async function checkAppImage(options: CheckAppImageOptions): Promise<AppI
   try {
     const healthStatus = await running.waitHealthy(`http://127.0.0.1:${port}/healthz`);
     timings.start = Math.round(performance.now() - started);
-    // The HEALTHCHECK names files the image copied from the repository: run the copies in the image folder.
-    const healthcheck = spec.healthcheck.map((arg) => (spec.contextCopies.has(arg) ? join(image.root, arg) : arg));
+    // The HEALTHCHECK names files in the image (its script, the app's package.json): the image folder holds them at the same paths.
+    const healthcheck = spec.healthcheck.map((arg) => (isAbsolute(arg) ? join(image.root, arg) : arg));
     const { code: healthcheckExit } = await execCommand(healthcheck, {
       app: app.name,
       step: 'healthcheck',

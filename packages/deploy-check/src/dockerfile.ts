@@ -7,9 +7,16 @@ export interface Instruction {
   line: number;
 }
 
-/** Reads the instructions of a Dockerfile: joins `\` continuations, drops comments and blank lines. */
-export function parseDockerfile(text: string): Instruction[] {
+/**
+ * Reads the instructions of a Dockerfile as a build given these `--build-arg`s sees them: joins `\`
+ * continuations, drops comments and blank lines, and replaces `$NAME`, `${NAME}` and `${NAME:?message}`
+ * of the ARGs in scope (global ARGs in FROM lines, a stage's declared ARGs after their declaration).
+ * `${NAME:?message}` with NAME empty fails with the message, as the build would.
+ */
+export function parseDockerfile(text: string, buildArgs: Record<string, string> = {}): Instruction[] {
   const instructions: Instruction[] = [];
+  const globalArgs = new Map<string, string>();
+  let stageArgs: Map<string, string> | undefined;
   let stage = '';
   let stages = 0;
   let pending = '';
@@ -27,12 +34,42 @@ export function parseDockerfile(text: string): Instruction[] {
     const match = /^(\S+)\s*(.*)$/.exec(joined);
     if (!match?.[1]) return;
     const keyword = match[1].toUpperCase();
-    const args = match[2] ?? '';
-    if (keyword === 'FROM') stage = /\sAS\s+(\S+)$/i.exec(args)?.[1] ?? String(stages);
-    if (keyword === 'FROM') stages += 1;
+    const scope = keyword === 'FROM' || !stageArgs ? globalArgs : stageArgs;
+    const args = expandArgs(match[2] ?? '', scope, startLine);
+    if (keyword === 'ARG') declareArg(args, scope, buildArgs, globalArgs);
+    if (keyword === 'FROM') {
+      stage = /\sAS\s+(\S+)$/i.exec(args)?.[1] ?? String(stages);
+      stages += 1;
+      stageArgs = new Map();
+    }
     instructions.push({ keyword, args, stage, line: startLine });
   });
   return instructions;
+}
+
+/** `ARG NAME` or `ARG NAME=default`: the build argument wins, then the default, then a global ARG of that name. */
+function declareArg(
+  args: string,
+  scope: Map<string, string>,
+  buildArgs: Record<string, string>,
+  globalArgs: Map<string, string>,
+) {
+  const [, name = '', fallback] = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/.exec(args) ?? [];
+  if (!name) throw new Error(`ARG must be NAME or NAME=default, got: ${args}`);
+  scope.set(name, buildArgs[name] ?? fallback ?? globalArgs.get(name) ?? '');
+}
+
+function expandArgs(args: string, scope: Map<string, string>, line: number): string {
+  return args.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::\?([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (whole, braced: string | undefined, message: string | undefined, bare: string | undefined) => {
+      const name = braced ?? bare ?? '';
+      const value = scope.get(name);
+      if (value === undefined) return whole;
+      if (message !== undefined && value === '') throw new Error(`line ${line}: ${name}: ${message}`);
+      return value;
+    },
+  );
 }
 
 /** The instructions of the last stage: what the image is. */

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AppImage } from './apps.js';
+import type { App } from '@nightshift/workspace';
 import { runCommand } from './run-command.js';
 
 export interface PackageManifest {
@@ -13,11 +13,7 @@ export interface PackageManifest {
  * Edits an app's package.json in a pruned workspace (both halves) and re-locks it offline, as a
  * developer who changed the manifest and ran `pnpm install` would commit it: manifest and lockfile agree.
  */
-export async function editPrunedManifest(
-  outDir: string,
-  app: AppImage,
-  edit: (manifest: PackageManifest) => void,
-): Promise<void> {
+export async function editPrunedManifest(outDir: string, app: App, edit: (manifest: PackageManifest) => void): Promise<void> {
   for (const half of ['json', 'full']) {
     const path = join(outDir, half, 'apps', app.name, 'package.json');
     const manifest = JSON.parse(await readFile(path, 'utf8')) as PackageManifest;

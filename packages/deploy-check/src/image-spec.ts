@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AppImage } from './apps.js';
+import type { App } from '@nightshift/workspace';
 import { envPairs, execForm, finalStage, type Instruction, parseDockerfile } from './dockerfile.js';
 
-/** What an app's Dockerfile says its running container is. */
+/** What the Dockerfile, built for one app, says its running container is. */
 export interface ImageSpec {
   dockerfile: string;
   instructions: Instruction[];
@@ -18,13 +18,15 @@ export interface ImageSpec {
   contextCopies: Map<string, string>;
 }
 
-export function dockerfilePath(repoRoot: string, app: AppImage): string {
-  return join(repoRoot, 'docker', `${app.name}.Dockerfile`);
+/** The one Dockerfile of every app. */
+export function dockerfilePath(repoRoot: string): string {
+  return join(repoRoot, 'docker', 'Dockerfile');
 }
 
-export async function readImageSpec(repoRoot: string, app: AppImage): Promise<ImageSpec> {
-  const dockerfile = dockerfilePath(repoRoot, app);
-  const instructions = parseDockerfile(await readFile(dockerfile, 'utf8'));
+/** The Dockerfile as `docker build --build-arg APP=<app>` reads it. */
+export async function readImageSpec(repoRoot: string, app: Pick<App, 'name'>): Promise<ImageSpec> {
+  const dockerfile = dockerfilePath(repoRoot);
+  const instructions = parseDockerfile(await readFile(dockerfile, 'utf8'), { APP: app.name });
   const runtime = finalStage(instructions);
   const last = (keyword: string) => runtime.findLast((instruction) => instruction.keyword === keyword);
   const required = (keyword: string) => {

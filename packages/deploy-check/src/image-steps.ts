@@ -1,4 +1,4 @@
-import type { AppImage } from './apps.js';
+import type { App } from '@nightshift/workspace';
 
 /** Where the build stage deploys the app; the runtime stage copies it from there. */
 export const DEPLOY_DIR = '/prod/app';
@@ -7,10 +7,10 @@ export const DEPLOY_DIR = '/prod/app';
 export const ROOT_BUILD_FILES = ['tsconfig.base.json'] as const;
 
 /**
- * The commands every app's Dockerfile runs, in order. The Dockerfiles are checked to run
- * exactly these, and the deploy check runs them too, so the two cannot drift apart.
+ * The commands the Dockerfile runs for an app, in order. The Dockerfile is checked to run exactly
+ * these for every app, and the deploy check runs them too, so the two cannot drift apart.
  */
-export function imageSteps(app: AppImage) {
+export function imageSteps(app: Pick<App, 'packageName'>) {
   return {
     prune: ['turbo', 'prune', app.packageName, '--docker'],
     install: ['pnpm', 'install', '--frozen-lockfile'],

@@ -1,5 +1,4 @@
 export { type AppExit, AppProcess } from './app-process.js';
-export { type AppImage, appImages } from './apps.js';
 export { type BuildAppImageOptions, type BuiltAppImage, buildAppImage } from './build-app-image.js';
 export { type AppImageCheck, type CheckAppImageOptions, checkAppImage } from './check-app-image.js';
 export { envPairs, execForm, finalStage, type Instruction, parseDockerfile } from './dockerfile.js';

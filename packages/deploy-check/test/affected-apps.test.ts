@@ -1,11 +1,10 @@
-import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execCommand, runCommand } from '../src/index.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
-const script = join(repoRoot, '.github', 'scripts', 'affected-apps.mjs');
 const allApps = ['worker-email', 'worker-image', 'worker-pdf', 'api'];
 let repo: string;
 
@@ -16,16 +15,25 @@ const git = (...args: string[]) =>
     cwd: repo,
   });
 
-/** Commits a one-line change to each file and returns the commit before it. */
+/** Commits a change to each file (a comment line; a new description in JSON) and returns the commit before it. */
 async function commitChange(...files: string[]): Promise<string> {
   const base = (await git('rev-parse', 'HEAD')).trim();
-  for (const file of files) await appendFile(join(repo, file), file.endsWith('.ts') ? '\n// changed\n' : '\n# changed\n');
+  for (const file of files) {
+    const path = join(repo, file);
+    if (file.endsWith('.json')) {
+      const json = JSON.parse(await readFile(path, 'utf8'));
+      await writeFile(path, JSON.stringify({ ...json, description: `${json.description} (changed)` }, null, 2));
+    } else {
+      await appendFile(path, file.endsWith('.ts') ? '\n// changed\n' : '\n# changed\n');
+    }
+  }
   await git('commit', '--quiet', '--all', '--message', `change ${files.join(', ')}`);
   return base;
 }
 
 async function affectedApps(env: Record<string, string>) {
-  const result = await execCommand(['node', script], {
+  // The copy's own script: it reads the apps of the repository it is in.
+  const result = await execCommand(['node', join(repo, '.github', 'scripts', 'affected-apps.mjs')], {
     app: 'affected-apps',
     step: 'run',
     cwd: repo,
@@ -55,22 +63,45 @@ describe('.github/scripts/affected-apps.mjs, the deploy matrix', () => {
     });
   });
 
-  it('selects one app when only its sources or its Dockerfile changed', async () => {
+  it('selects one app when only its sources or its package.json changed', async () => {
     let base = await commitChange('apps/worker-pdf/src/main.ts');
     expect((await affectedApps({ TURBO_SCM_BASE: base })).apps).toEqual(['worker-pdf']);
-    base = await commitChange('docker/worker-image.Dockerfile');
+    base = await commitChange('apps/worker-image/package.json');
     expect((await affectedApps({ TURBO_SCM_BASE: base })).apps).toEqual(['worker-image']);
   });
 
   it('selects none for a change no image contains, and all for one every image or deploy shares', async () => {
     let base = await commitChange('LICENSE');
     expect((await affectedApps({ TURBO_SCM_BASE: base })).apps).toEqual([]);
-    base = await commitChange('docker/compose.yaml');
-    expect((await affectedApps({ TURBO_SCM_BASE: base })).apps).toEqual(allApps);
+    for (const shared of ['docker/compose.yaml', 'docker/Dockerfile']) {
+      base = await commitChange(shared);
+      expect((await affectedApps({ TURBO_SCM_BASE: base })).apps, shared).toEqual(allApps);
+    }
   });
 
   it('selects every app, API last, when the commit before the push is unknown (a new branch)', async () => {
     expect((await affectedApps({ TURBO_SCM_BASE: '0000000000000000000000000000000000000000' })).apps).toEqual(allApps);
+  });
+
+  it('deploys a new app as soon as its folder declares it, a worker before the API', async () => {
+    const manifest = JSON.parse(await readFile(join(repo, 'apps', 'worker-pdf', 'package.json'), 'utf8'));
+    await mkdir(join(repo, 'apps', 'worker-fax'));
+    await writeFile(
+      join(repo, 'apps', 'worker-fax', 'package.json'),
+      JSON.stringify({ ...manifest, name: '@nightshift/worker-fax', nightshift: { ...manifest.nightshift, defaultPort: 9109 } }),
+    );
+    try {
+      expect((await affectedApps({ APPS: 'all' })).apps).toEqual([
+        'worker-email',
+        'worker-fax',
+        'worker-image',
+        'worker-pdf',
+        'api',
+      ]);
+      expect((await affectedApps({ APPS: 'worker-fax' })).apps).toEqual(['worker-fax']);
+    } finally {
+      await rm(join(repo, 'apps', 'worker-fax'), { recursive: true, force: true });
+    }
   });
 
   it('takes a manual list, and refuses an app that does not exist', async () => {

@@ -2,8 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SHARED_REDIS_URL, uniquePrefix } from '@nightshift/test-support';
+import { readApps } from '@nightshift/workspace';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { appImages, checkAppImage, deleteKeysWithPrefix } from '../src/index.js';
+import { checkAppImage, deleteKeysWithPrefix } from '../src/index.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -17,8 +18,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-describe.each(appImages)('the $name image, built as its Dockerfile builds it', (app) => {
-  it('starts from its deployed folder alone, resolves every import its dist makes, answers /healthz and its HEALTHCHECK, and exits 0 on SIGTERM', async () => {
+describe.each(readApps())('the $name image, built as the Dockerfile builds it with APP=$name', (app) => {
+  it('starts from its deployed folder alone, resolves every import its dist makes, consumes the queue it declares, answers /healthz and its HEALTHCHECK, and exits 0 on SIGTERM', async () => {
     const workDir = await mkdtemp(join(tmpdir(), `nightshift-image-${app.name}-`));
     const queuePrefix = uniquePrefix(`image-${app.name}`);
     cleanups.push(
@@ -33,5 +34,12 @@ describe.each(appImages)('the $name image, built as its Dockerfile builds it', (
     expect(check.healthStatus).toBe(200);
     expect(check.healthcheckExit, check.output).toBe(0);
     expect(check.exit, check.output).toEqual({ code: 0, signal: null });
+    // A worker names its queue when it starts: the one its package.json declares, which deploys order by.
+    const started = check.output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { msg?: string; queue?: string })
+      .find((line) => line.msg === 'worker started');
+    expect(started?.queue, check.output).toBe(app.queue);
   }, 240_000);
 });

@@ -1,14 +1,15 @@
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { readApps } from '@nightshift/workspace';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { appImages, parseEnvFile } from '../src/index.js';
+import { parseEnvFile } from '../src/index.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 
 interface Service {
   image?: string;
-  build?: { context: string; dockerfile: string };
+  build?: { context: string; dockerfile: string; args?: Record<string, string> };
   command?: string[];
   healthcheck?: { test: string[] };
   env_file?: { path: string; required: boolean }[];
@@ -27,6 +28,7 @@ const example = new Map(
   parseEnvFile(await readFile(join(repoRoot, '.env.example'), 'utf8')).map((entry) => [entry.name, entry.value]),
 );
 const seconds = (duration = '10s') => Number(/^(\d+)s$/.exec(duration)?.[1] ?? Number.NaN);
+const apps = readApps();
 
 describe('docker/compose.yaml', () => {
   it('runs Redis with AOF, noeviction, a healthcheck and a volume for its data', () => {
@@ -39,12 +41,21 @@ describe('docker/compose.yaml', () => {
     expect(compose.volumes).toHaveProperty('redis-data');
   });
 
-  it.each(appImages)(
-    'runs $name from its Dockerfile, on the shared storage volume, configured from .env.example',
-    async (app) => {
+  it('runs every app under apps/ as a service of its name, and nothing else but Redis', () => {
+    const services = Object.keys(compose.services).filter((name) => name !== 'redis');
+    const missing = apps.map((app) => app.name).filter((name) => !services.includes(name));
+    const unknown = services.filter((name) => !apps.some((app) => app.name === name));
+    expect({ 'apps without a service': missing, 'services of no app': unknown }).toEqual({
+      'apps without a service': [],
+      'services of no app': [],
+    });
+  });
+
+  it.each(apps)(
+    'builds $name from the one Dockerfile with APP=$name, runs it on the shared storage volume, configured from .env.example',
+    (app) => {
       const service = compose.services[app.name];
-      expect(service?.build).toEqual({ context: '..', dockerfile: `docker/${app.name}.Dockerfile` });
-      await access(join(repoRoot, 'docker', `${app.name}.Dockerfile`));
+      expect(service?.build).toEqual({ context: '..', dockerfile: 'docker/Dockerfile', args: { APP: app.name } });
       // The deploy workflow points compose at a pushed image through this variable.
       const variable = `${app.name.toUpperCase().replaceAll('-', '_')}_IMAGE`;
       expect(service?.image).toBe(`\${${variable}:-nightshift-${app.name}:local}`);
@@ -55,7 +66,7 @@ describe('docker/compose.yaml', () => {
       expect(service?.volumes).toEqual([`storage:${example.get('STORAGE_DIR')}`]);
       expect(service?.depends_on).toEqual({ redis: { condition: 'service_healthy' } });
       // Docker's SIGKILL must come after the app's own shutdown timeout (30 s workers, 10 s API).
-      expect(seconds(service?.stop_grace_period)).toBeGreaterThan(app.name === 'api' ? 10 : 30);
+      expect(seconds(service?.stop_grace_period)).toBeGreaterThan(app.queue ? 30 : 10);
     },
   );
 

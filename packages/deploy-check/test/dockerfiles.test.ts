@@ -1,20 +1,29 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { readApps } from '@nightshift/workspace';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { appImages, DEPLOY_DIR, imageSteps, ROOT_BUILD_FILES, readImageSpec } from '../src/index.js';
+import { DEPLOY_DIR, imageSteps, parseDockerfile, parseEnvFile, ROOT_BUILD_FILES, readImageSpec } from '../src/index.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 const readJson = async (path: string) => JSON.parse(await readFile(join(repoRoot, path), 'utf8'));
+const example = new Map(
+  parseEnvFile(await readFile(join(repoRoot, '.env.example'), 'utf8')).map((entry) => [entry.name, entry.value]),
+);
 
-it('every app under apps/ has an image', async () => {
-  const apps = (await readdir(join(repoRoot, 'apps'), { withFileTypes: true })).filter((entry) => entry.isDirectory());
-  expect(appImages.map((app) => app.name).sort()).toEqual(apps.map((entry) => entry.name).sort());
-  const dockerfiles = (await readdir(join(repoRoot, 'docker'))).filter((file) => file.endsWith('.Dockerfile'));
-  expect(dockerfiles.sort()).toEqual(appImages.map((app) => `${app.name}.Dockerfile`).sort());
+describe('docker/Dockerfile, the one Dockerfile', () => {
+  it('is the only one: every app’s image is built from it', async () => {
+    const dockerfiles = (await readdir(join(repoRoot, 'docker'))).filter((file) => /dockerfile/i.test(file));
+    expect(dockerfiles).toEqual(['Dockerfile']);
+  });
+
+  it('refuses to build without APP, saying how to set it', async () => {
+    const text = await readFile(join(repoRoot, 'docker', 'Dockerfile'), 'utf8');
+    expect(() => parseDockerfile(text)).toThrow(/APP: set --build-arg APP to a folder under apps\/, e\.g\. APP=worker-pdf/);
+  });
 });
 
-describe.each(appImages)('docker/$name.Dockerfile', (app) => {
+describe.each(readApps())('docker/Dockerfile with APP=$name', (app) => {
   it('runs exactly the build steps the image check runs, in order, with the pinned pnpm and turbo', async () => {
     const spec = await readImageSpec(repoRoot, app);
     const runs = spec.instructions.filter((instruction) => instruction.keyword === 'RUN' && instruction.stage !== 'runtime');
@@ -30,6 +39,7 @@ describe.each(appImages)('docker/$name.Dockerfile', (app) => {
       `build: ${steps.build.join(' ')}`,
       `build: ${steps.deploy.join(' ')}`,
     ]);
+    expect(steps.prune).toContain(app.packageName);
     const copies = spec.instructions
       .filter((instruction) => instruction.keyword === 'COPY')
       .map(({ stage, args }) => `${stage}: ${args}`);
@@ -45,29 +55,36 @@ describe.each(appImages)('docker/$name.Dockerfile', (app) => {
 
   it('runs the start script as a non-root user under tini, on Debian, with a HEALTHCHECK on its /healthz port', async () => {
     const spec = await readImageSpec(repoRoot, app);
-    const { scripts } = await readJson(`apps/${app.name}/package.json`);
+    const { main, scripts, exports } = await readJson(`apps/${app.name}/package.json`);
     const from = spec.instructions.filter((instruction) => instruction.keyword === 'FROM').map((instruction) => instruction.args);
     const nodeImage = spec.instructions.find((instruction) => instruction.keyword === 'ARG')?.args;
 
-    expect(from).toEqual(['prune', 'build', 'runtime'].map((stage) => `$\{NODE_IMAGE} AS ${stage}`));
     // The Node.js of CI and local runs, pinned once in .node-version.
     const pinnedNode = (await readFile(join(repoRoot, '.node-version'), 'utf8')).trim();
     expect(nodeImage).toBe(`NODE_IMAGE=node:${pinnedNode}-bookworm-slim`);
-    expect(spec.cmd.join(' ')).toBe(scripts.start);
+    expect(from).toEqual(['prune', 'build', 'runtime'].map((stage) => `node:${pinnedNode}-bookworm-slim AS ${stage}`));
+    // `node .` runs the package's main: the file its start script runs and its root export.
+    expect(spec.cmd).toEqual(['node', '.']);
+    expect(scripts.start).toBe(`node ${main}`);
+    expect(exports['.'].default).toBe(`./${main}`);
     expect(spec.entrypoint).toEqual(['/usr/bin/tini', '--']);
     expect(spec.user).toBe('node');
     expect(spec.workdir).toBe('/app');
     expect(spec.env.NODE_ENV).toBe('production');
-    const port = spec.env[app.portVariable];
-    expect(port).toMatch(/^[1-9]\d*$/);
-    expect(spec.healthcheck).toEqual(['node', '/usr/local/lib/nightshift/healthcheck.mjs', app.portVariable, port]);
-    expect(spec.instructions.find((instruction) => instruction.keyword === 'EXPOSE')?.args).toBe(port);
-  });
 
-  it('is started by the smoke test with everything the app requires in production', async () => {
-    const script = await readFile(join(repoRoot, 'docker', 'smoke-test.sh'), 'utf8');
-    const line = new RegExp(`^\\s*${app.name}\\) required=\\((.*)\\) ;;$`, 'm').exec(script)?.[1] ?? '';
-    const names = [...line.matchAll(/-e "?([A-Z_]+)=/g)].map((match) => match[1]);
-    expect(names.sort()).toEqual(Object.keys(app.requiredInProduction).sort());
+    // The HEALTHCHECK reads the variable and default from the app's package.json, where the app reads its default too.
+    expect(spec.healthcheck).toEqual(['node', '/usr/local/lib/nightshift/healthcheck.mjs', '/app/package.json']);
+    const port = spec.env[app.healthPortVariable];
+    expect(port).toMatch(/^[1-9]\d*$/);
+    expect(spec.instructions.find((instruction) => instruction.keyword === 'EXPOSE')?.args.split(' ')).toContain(port);
+    // compose loads .env.example over the image's ENV: it must keep the port the image exposes.
+    expect(example.get(app.healthPortVariable)).toBe(port);
   });
+});
+
+it('the smoke test starts each image with the production stand-ins its app declares', async () => {
+  const script = await readFile(join(repoRoot, 'docker', 'smoke-test.sh'), 'utf8');
+  // What the script is given for each app is checked in @nightshift/workspace: the same reader, run the same way.
+  expect(script).toContain('node scripts/lib/apps.mjs production-env "$app"');
+  expect(script).toMatch(/docker run [^\n]*"\$\{required\[@\]\}"/);
 });

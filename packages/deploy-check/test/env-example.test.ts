@@ -1,22 +1,41 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { readApps } from '@nightshift/workspace';
 import { describe, expect, it } from 'vitest';
-import { appImages, parseEnvFile } from '../src/index.js';
+import { parseEnvFile } from '../src/index.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 const text = await readFile(join(repoRoot, '.env.example'), 'utf8');
 const entries = parseEnvFile(text);
 
-/** The variables the apps' zod schemas declare: each `NAME:` key of an env shape. */
+const apps = readApps();
+const SHARED_ENV_FILES = ['packages/config/src/env.ts'];
+
+/** The variables a zod env schema declares: each `NAME:` key of its shape. */
+async function variablesOf(file: string): Promise<Set<string>> {
+  const source = await readFile(join(repoRoot, file), 'utf8');
+  return new Set([...source.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((match) => match[1] ?? ''));
+}
+
+/** The variables the apps' zod schemas declare, their own and the shared ones. */
 async function declaredVariables(): Promise<Set<string>> {
-  const apps = await readdir(join(repoRoot, 'apps'));
-  const files = ['packages/config/src/env.ts', ...apps.map((app) => `apps/${app}/src/env.ts`)];
+  const folders = await readdir(join(repoRoot, 'apps'));
+  const files = [...SHARED_ENV_FILES, ...folders.map((app) => `apps/${app}/src/env.ts`)];
   const names = new Set<string>();
-  for (const file of files) {
-    const source = await readFile(join(repoRoot, file), 'utf8');
-    for (const match of source.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)) if (match[1]) names.add(match[1]);
-  }
+  for (const file of files) for (const name of await variablesOf(file)) names.add(name);
   return names;
+}
+
+/** Each variable's `## heading`: the section of .env.example it is listed in. */
+function sections(): Map<string, string> {
+  const found = new Map<string, string>();
+  let heading = '';
+  for (const line of text.split('\n')) {
+    if (line.startsWith('## ')) heading = line.slice(3);
+    const name = /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1];
+    if (name) found.set(name, heading);
+  }
+  return found;
 }
 
 describe('.env.example', () => {
@@ -32,8 +51,23 @@ describe('.env.example', () => {
     expect(new Set(entries.map((entry) => entry.name)).size).toBe(entries.length);
   });
 
+  it('lists each app’s own variables under a heading that names the app', async () => {
+    const shared = new Set<string>();
+    for (const file of SHARED_ENV_FILES) for (const name of await variablesOf(file)) shared.add(name);
+    const headings = sections();
+    const misplaced: string[] = [];
+    for (const app of apps) {
+      const names = new RegExp(`(^|[\\s/(])${app.name}([\\s)]|$)`);
+      for (const variable of await variablesOf(`apps/${app.name}/src/env.ts`)) {
+        if (shared.has(variable) || names.test(headings.get(variable) ?? '')) continue;
+        misplaced.push(`${variable} (of ${app.name}) is under "## ${headings.get(variable) ?? 'nothing'}"`);
+      }
+    }
+    expect(misplaced).toEqual([]);
+  });
+
   it('commits no secret: what apps require in production is left empty', () => {
-    const required = appImages.flatMap((app) => Object.keys(app.requiredInProduction));
+    const required = apps.flatMap((app) => Object.keys(app.requiredInProduction));
     const filled = entries.filter((entry) => required.includes(entry.name) && entry.value !== '').map((entry) => entry.name);
     expect(filled).toEqual([]);
   });

@@ -1,5 +1,7 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '@nightshift/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +12,7 @@ const script = join(repoRoot, 'docker', 'healthcheck.mjs');
 let status = 200;
 let server: Server;
 let port: number;
+let dir: string;
 
 beforeAll(async () => {
   server = createServer((request, response) => {
@@ -17,8 +20,19 @@ beforeAll(async () => {
   });
   await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
   port = (server.address() as AddressInfo).port;
+  dir = await mkdtemp(join(tmpdir(), 'nightshift-healthcheck-'));
 });
-afterAll(() => new Promise((closed) => server.close(closed)));
+afterAll(async () => {
+  await new Promise((closed) => server.close(closed));
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** An app's package.json whose health port is read from `variable`, `defaultPort` when unset. */
+async function packageJson(variable: string, defaultPort: number, file = 'package.json'): Promise<string> {
+  const path = join(dir, file);
+  await writeFile(path, JSON.stringify({ name: '@nightshift/probe', nightshift: { healthPortVariable: variable, defaultPort } }));
+  return path;
+}
 
 const healthcheck = (args: string[], env: Record<string, string> = {}) =>
   execCommand(['node', script, ...args], {
@@ -29,32 +43,45 @@ const healthcheck = (args: string[], env: Record<string, string> = {}) =>
   });
 
 describe('docker/healthcheck.mjs, the images’ HEALTHCHECK', () => {
-  it('exits 0 when /healthz on the port in the named variable answers 200', async () => {
+  it('exits 0 when /healthz on the port in the variable the app’s package.json names answers 200', async () => {
     status = 200;
-    expect((await healthcheck(['METRICS_PORT', '1'], { METRICS_PORT: String(port) })).code).toBe(0);
+    const manifest = await packageJson('METRICS_PORT', 1);
+    expect((await healthcheck([manifest], { METRICS_PORT: String(port) })).code).toBe(0);
   });
 
-  it('falls back to the default port when the variable is unset, as the app does', async () => {
+  it('falls back to the default port the package.json declares when the variable is unset or empty, as the app does', async () => {
     status = 200;
-    expect((await healthcheck(['METRICS_PORT', String(port)])).code).toBe(0);
+    const manifest = await packageJson('METRICS_PORT', port);
+    expect((await healthcheck([manifest])).code).toBe(0);
+    expect((await healthcheck([manifest], { METRICS_PORT: '' })).code).toBe(0);
   });
 
   it('exits 1 when /healthz answers 503 (a worker shutting down)', async () => {
     status = 503;
-    const result = await healthcheck(['PORT', String(port)]);
+    const result = await healthcheck([await packageJson('PORT', port)]);
     expect(result.code).toBe(1);
     expect(result.output).toContain('answered 503');
   });
 
   it('exits 1 when nothing listens', async () => {
-    const result = await healthcheck(['PORT', String(await freePort())]);
+    const result = await healthcheck([await packageJson('PORT', await freePort())]);
     expect(result.code).toBe(1);
     expect(result.output).toContain('did not answer');
   });
 
-  it('exits 2 with its usage when called without the port variable', async () => {
-    const result = await healthcheck([]);
-    expect(result.code).toBe(2);
-    expect(result.output).toContain('usage');
+  it('exits 2 with its usage without a package.json, and names one that declares no health port', async () => {
+    const usage = await healthcheck([]);
+    expect(usage.code).toBe(2);
+    expect(usage.output).toContain('usage');
+
+    const silent = join(dir, 'silent.json');
+    await writeFile(silent, JSON.stringify({ name: '@nightshift/silent' }));
+    const undeclared = await healthcheck([silent]);
+    expect(undeclared.code).toBe(2);
+    expect(undeclared.output).toContain(`${silent} declares no nightshift.healthPortVariable and nightshift.defaultPort`);
+
+    const missing = await healthcheck([join(dir, 'missing.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.output).toContain('ENOENT');
   });
 });

@@ -2,12 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SHARED_REDIS_URL, uniquePrefix } from '@nightshift/test-support';
+import { appNamed } from '@nightshift/workspace';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { appImages, checkAppImage, deleteKeysWithPrefix, editPrunedManifest, ImageStepError } from '../src/index.js';
+import { checkAppImage, deleteKeysWithPrefix, editPrunedManifest, ImageStepError } from '../src/index.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 // Every worker's main.ts imports its runtime, so this dependency is one the app itself must declare.
-const app = appImages.find((image) => image.name === 'worker-image');
+const app = appNamed('worker-image');
 const dependency = '@nightshift/worker-runtime';
 const cleanups: (() => Promise<unknown>)[] = [];
 let turboCacheDir: string;
@@ -22,7 +23,6 @@ afterEach(async () => {
 
 /** Runs the image check on a repository where worker-image's package.json was edited (and re-locked). */
 async function checkWithManifest(edit: Parameters<typeof editPrunedManifest>[2]) {
-  if (!app) throw new Error('worker-image is not in appImages');
   const workDir = await mkdtemp(join(tmpdir(), 'nightshift-missing-dep-'));
   const queuePrefix = uniquePrefix('missing-dep');
   cleanups.push(
@@ -44,7 +44,7 @@ describe('a dependency missing from an app’s own package.json fails the image 
   it('listed only as a devDependency: build and tests pass, the production deploy leaves it out and the app cannot start', async () => {
     const failure = await checkWithManifest((manifest) => {
       const version = manifest.dependencies?.[dependency];
-      expect(version, `${dependency} should be a dependency of ${app?.name}`).toBeDefined();
+      expect(version, `${dependency} should be a dependency of ${app.name}`).toBeDefined();
       delete manifest.dependencies?.[dependency];
       manifest.devDependencies = { ...manifest.devDependencies, [dependency]: version ?? 'workspace:*' };
     }).catch((error: unknown) => error);

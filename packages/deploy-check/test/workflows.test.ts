@@ -50,15 +50,16 @@ describe('the GitHub workflows', () => {
     );
   });
 
-  it('deploy builds and pushes only the affected apps, with full history, then calls the per-app deploy', async () => {
+  it('deploy builds and pushes only the affected apps from the one Dockerfile, with full history, then calls the per-app deploy', async () => {
     const deploy = await readWorkflow('deploy.yml');
     const checkout = deploy.jobs.affected.steps.find((step: { uses?: string }) => step.uses?.startsWith('actions/checkout'));
     expect(checkout.with['fetch-depth']).toBe(0);
     expect(deploy.jobs.image.strategy.matrix.app).toBe(expression('fromJSON(needs.affected.outputs.apps)'));
     const builds = deploy.jobs.image.steps.filter((step: { uses?: string }) => step.uses?.startsWith('docker/build-push-action'));
-    expect(builds.map((step: { with: { file: string } }) => step.with.file)).toEqual([
-      `docker/${expression('matrix.app')}.Dockerfile`,
-      `docker/${expression('matrix.app')}.Dockerfile`,
+    const buildOf = { file: 'docker/Dockerfile', 'build-args': `APP=${expression('matrix.app')}` };
+    expect(builds.map((step: { with: Record<string, string> }) => step.with)).toEqual([
+      expect.objectContaining(buildOf),
+      expect.objectContaining(buildOf),
     ]);
     expect(deploy.jobs.deploy.uses).toBe('./.github/workflows/deploy-app.yml');
     const reusable = await readWorkflow('deploy-app.yml');
