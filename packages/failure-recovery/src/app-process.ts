@@ -1,22 +1,8 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-
-/** The four apps, each started as production starts it: `node dist/<entry>.js` from its folder. */
-export const appEntries = {
-  api: 'dist/server.js',
-  'worker-email': 'dist/main.js',
-  'worker-image': 'dist/main.js',
-  'worker-pdf': 'dist/main.js',
-} as const;
-export type AppName = keyof typeof appEntries;
-export type WorkerApp = Exclude<AppName, 'api'>;
-export const WORKER_APPS: readonly WorkerApp[] = ['worker-email', 'worker-image', 'worker-pdf'];
-
-const appsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'apps');
+import type { App } from '@nightshift/workspace';
 
 /** One pino JSON line (or `{ msg }` for a line that is not JSON), with when this process read it. */
 export interface LogLine {
@@ -44,7 +30,8 @@ export class AppProcess {
   private readonly listeners = new Set<(line: LogLine) => void>();
 
   private constructor(
-    readonly app: AppName,
+    /** The app's name, its folder under apps/. */
+    readonly app: string,
     private readonly child: Child,
   ) {
     child.stderr.on('data', (chunk: Buffer) => {
@@ -57,11 +44,14 @@ export class AppProcess {
     });
   }
 
-  /** Nothing is inherited but PATH and HOME, as in a container: `variables` is the app's whole configuration. */
-  static start(app: AppName, variables: Record<string, string>): AppProcess {
+  /**
+   * Starts the built app as its image does: `node .` (its package's main) from its folder. Nothing is
+   * inherited but PATH and HOME, as in a container: `variables` is the app's whole configuration.
+   */
+  static start(app: App, variables: Record<string, string>): AppProcess {
     const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...variables };
-    const child = spawn(process.execPath, [appEntries[app]], { cwd: join(appsDir, app), env, stdio: ['ignore', 'pipe', 'pipe'] });
-    return new AppProcess(app, child);
+    const child = spawn(process.execPath, ['.'], { cwd: app.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    return new AppProcess(app.name, child);
   }
 
   get pid(): number {

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { type QueueName, queueNames } from '@nightshift/contracts';
 import { type ContractQueue, createQueue } from '@nightshift/jobs';
 import { freePort, type RedisServerOptions, ResendStandIn, TestRedisServer, uniquePrefix } from '@nightshift/test-support';
+import { type App, appNamed, readApps } from '@nightshift/workspace';
 import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { ApiClient } from './api-client.js';
-import { type AppName, AppProcess, type WorkerApp } from './app-process.js';
+import { AppProcess } from './app-process.js';
 
 /**
  * Lock and stall timings short enough for tests. Production keeps BullMQ's defaults, given beside
@@ -25,7 +26,6 @@ export const TEST_RECOVERY_TIMINGS = {
 } as const;
 
 export const API_TOKEN = 'failure-recovery-token-0123456789';
-const FILE_LINK_SECRET = 'failure-recovery-file-link-secret-0123456789';
 
 export interface RunningApi {
   process: AppProcess;
@@ -39,6 +39,8 @@ export interface RunningApi {
  * (`NODE_ENV=production`) except for the recovery timings above.
  */
 export class NightshiftStack {
+  /** Every app of the repository, as its package.json declares it. */
+  readonly apps: readonly App[] = readApps();
   readonly processes: AppProcess[] = [];
   private readonly queues = new Map<QueueName, ContractQueue<QueueName>>();
   private readonly events: QueueEvents[] = [];
@@ -59,35 +61,31 @@ export class NightshiftStack {
     return new NightshiftStack(redis, storageDir, uniquePrefix('recovery'), resend);
   }
 
-  /** An app's variables as production would set them, pointing at this stack. */
-  variables(app: AppName, overrides: Record<string, string> = {}): Record<string, string> {
+  /**
+   * An app's variables as production would set them, pointing at this stack: the stand-ins its
+   * package.json gives for what production requires, its health port on a free port, and for the
+   * API and the email worker what the scenarios rely on (a token they know, this stack's Resend, no throttle).
+   */
+  variables(name: string, overrides: Record<string, string> = {}): Record<string, string> {
+    const app = appNamed(name, this.apps);
     const common = {
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
       REDIS_URL: this.redis.url,
       QUEUE_PREFIX: this.prefix,
       STORAGE_DIR: this.storageDir,
+      [app.healthPortVariable]: '0',
     };
-    const perApp: Record<AppName, Record<string, string>> = {
-      api: {
-        API_TOKENS: API_TOKEN,
-        ADMIN_USER: 'admin',
-        ADMIN_PASSWORD: 'failure-recovery-admin-password',
-        FILE_LINK_SECRET,
-        RATE_LIMIT_MAX: '1000000',
-      },
+    const scenarios: Record<string, Record<string, string>> = {
+      api: { API_TOKENS: API_TOKEN, RATE_LIMIT_MAX: '1000000' },
       'worker-email': {
-        RESEND_API_KEY: 're_failure_recovery',
         RESEND_BASE_URL: this.resend.url,
-        EMAIL_FROM: 'Nightshift <no-reply@nightshift.test>',
         // The stand-in has no allowance to protect: let the load through as fast as the worker goes.
         EMAIL_RATE_MAX: '100000',
       },
-      'worker-image': {},
-      'worker-pdf': {},
     };
-    const worker = app === 'api' ? {} : { ...TEST_RECOVERY_TIMINGS, METRICS_PORT: '0' };
-    return { ...common, ...worker, ...perApp[app], ...overrides };
+    const worker = app.queue ? TEST_RECOVERY_TIMINGS : {};
+    return { ...common, ...worker, ...app.requiredInProduction, ...scenarios[app.name], ...overrides };
   }
 
   /** Starts the API on a free port and resolves once its /healthz answers. */
@@ -100,15 +98,16 @@ export class NightshiftStack {
   }
 
   /** Starts a worker and resolves once it has said "worker started" and its /healthz answers. */
-  async startWorker(app: WorkerApp, overrides: Record<string, string> = {}): Promise<AppProcess> {
-    const process = this.spawn(app, this.variables(app, overrides));
+  async startWorker(name: string, overrides: Record<string, string> = {}): Promise<AppProcess> {
+    if (!appNamed(name, this.apps).queue) throw new Error(`${name} consumes no queue: it is not a worker`);
+    const process = this.spawn(name, this.variables(name, overrides));
     await waitWorkerHealthy(process);
     return process;
   }
 
   /** Starts an app without waiting for it (for apps expected to refuse to start). */
-  spawn(app: AppName, variables: Record<string, string>): AppProcess {
-    const process = AppProcess.start(app, variables);
+  spawn(name: string, variables: Record<string, string>): AppProcess {
+    const process = AppProcess.start(appNamed(name, this.apps), variables);
     this.processes.push(process);
     return process;
   }
