@@ -1,10 +1,11 @@
-// The run command: installs, builds, finds or starts Redis, then runs the API and the three
-// workers from their built output with prefixed logs. Ctrl-C stops everything it started.
+// The run command: installs, builds, finds or starts Redis, then runs every app under apps/ from
+// its built output with prefixed logs. Ctrl-C stops everything it started.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { appNamed, listApps } from './lib/apps.mjs';
 import { ensurePinnedNode } from './lib/node.mjs';
 import { pinnedPnpm, pnpm } from './lib/pnpm.mjs';
 import { ensureRedis, redact } from './lib/redis.mjs';
@@ -49,15 +50,23 @@ const env = {
   ADMIN_USER: process.env.ADMIN_USER ?? generated.ADMIN_USER,
   ADMIN_PASSWORD: process.env.ADMIN_PASSWORD ?? generated.ADMIN_PASSWORD,
 };
-const port = env.PORT ?? '3000';
+const apps = listApps(root);
+const port = env.PORT ?? String(appNamed('api', apps).defaultPort);
+// Each worker on its own default port (METRICS_PORT unset), so they all run side by side.
+const workers = apps
+  .filter((app) => app.queue)
+  .map((app) => `${app.name} :${app.defaultPort}/metrics`)
+  .join(', ');
 const apiUrl = `http://${env.HOST && env.HOST !== '0.0.0.0' ? env.HOST : '127.0.0.1'}:${port}`;
 
 const [command, ...prefix] = pinnedPnpm(root).command;
+// turbo needs a slot for each app, which never ends, and one more for the rest.
+const turboArgs = ['exec', 'turbo', 'run', 'start', '--filter=./apps/*', '--ui=stream', `--concurrency=${apps.length + 1}`];
 // In a process group of its own: Ctrl-C signals the terminal's whole group, and turbo takes a
 // second SIGINT (ours, forwarded) as "force kill", cutting the apps' graceful shutdown short.
 // So the terminal's signal reaches only this script, which passes exactly one to that group
 // (`pnpm exec` would not pass it on to turbo).
-const apps = spawn(command, [...prefix, 'exec', 'turbo', 'run', 'start', '--filter=./apps/*', '--ui=stream', '--concurrency=8'], {
+const running = spawn(command, [...prefix, ...turboArgs], {
   cwd: root,
   env,
   stdio: ['ignore', 'inherit', 'inherit'],
@@ -65,7 +74,7 @@ const apps = spawn(command, [...prefix, 'exec', 'turbo', 'run', 'start', '--filt
 });
 const signalApps = (signal) => {
   try {
-    process.kill(-apps.pid, signal);
+    process.kill(-running.pid, signal);
   } catch {
     // The group has already exited.
   }
@@ -75,7 +84,7 @@ process.on('exit', () => signalApps('SIGTERM'));
 
 // Say where things are once the API answers.
 const deadline = Date.now() + 60_000;
-while (Date.now() < deadline && apps.exitCode === null) {
+while (Date.now() < deadline && running.exitCode === null) {
   const up = await fetch(`${apiUrl}/healthz`).then(
     (response) => response.ok,
     () => false,
@@ -87,7 +96,7 @@ while (Date.now() < deadline && apps.exitCode === null) {
   API           ${apiUrl}            (Authorization: Bearer ${env.API_TOKENS.split(',')[0]})
   API docs      ${apiUrl}/docs
   Dashboard     ${apiUrl}/admin/queues   (user ${env.ADMIN_USER}, password ${env.ADMIN_PASSWORD})
-  Workers       worker-email :9101/metrics, worker-pdf :9102/metrics, worker-image :9103/metrics
+  Workers       ${workers}
   Redis         ${redact(redis.url)} (${redis.origin === 'started' ? 'started by this command, stopped on exit' : redis.origin})
   Storage       ${env.STORAGE_DIR}
   Credentials   generated for development, kept in .data/dev-credentials.json
@@ -112,7 +121,7 @@ process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
 // The terminal closed: the apps, in a group of their own, would not hear of it.
 process.on('SIGHUP', () => stop('SIGTERM'));
-apps.once('exit', async (code) => {
+running.once('exit', async (code) => {
   await redis.stop();
   process.exit(stopping ? 0 : (code ?? 1));
 });
