@@ -57,6 +57,8 @@ export function workspacePackages(root: string = REPO_ROOT): WorkspacePackage[] 
  * and one of its exports: a relative path into another package's folder, or `@nightshift/<name>/<subpath>`
  * where the subpath is not exported. Files outside every package (scripts, root configuration) are
  * checked the same way; imports of those root files are not, since they belong to no package.
+ * A test, not a biome rule: `noRestrictedImports` matches the specifier alone, and whether `../../x`
+ * leaves the importing package depends on where the importing file sits.
  */
 export function importViolations(root: string = REPO_ROOT): ImportViolation[] {
   const packages = workspacePackages(root);
