@@ -1,11 +1,16 @@
 import { appendFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { readApps } from '@nightshift/workspace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execCommand, runCommand } from '../src/index.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
-const allApps = ['worker-email', 'worker-image', 'worker-pdf', 'api'];
+const apps = readApps();
+/** Workers (apps with a queue) first, by name, then the producers: the order deploys roll out in. */
+const workers = apps.filter((app) => app.queue).map((app) => app.name);
+const producers = apps.filter((app) => !app.queue).map((app) => app.name);
+const allApps = [...workers, ...producers];
 let repo: string;
 
 const git = (...args: string[]) =>
@@ -59,7 +64,8 @@ describe('.github/scripts/affected-apps.mjs, the deploy matrix', () => {
     const base = await commitChange('packages/worker-runtime/src/index.ts');
     expect(await affectedApps({ TURBO_SCM_BASE: base })).toMatchObject({
       code: 0,
-      apps: ['worker-email', 'worker-image', 'worker-pdf'],
+      // Every worker runs on the shared worker runtime; the API does not.
+      apps: workers,
     });
   });
 
@@ -91,13 +97,7 @@ describe('.github/scripts/affected-apps.mjs, the deploy matrix', () => {
       JSON.stringify({ ...manifest, name: '@nightshift/worker-fax', nightshift: { ...manifest.nightshift, defaultPort: 9109 } }),
     );
     try {
-      expect((await affectedApps({ APPS: 'all' })).apps).toEqual([
-        'worker-email',
-        'worker-fax',
-        'worker-image',
-        'worker-pdf',
-        'api',
-      ]);
+      expect((await affectedApps({ APPS: 'all' })).apps).toEqual([...[...workers, 'worker-fax'].sort(), ...producers]);
       expect((await affectedApps({ APPS: 'worker-fax' })).apps).toEqual(['worker-fax']);
     } finally {
       await rm(join(repo, 'apps', 'worker-fax'), { recursive: true, force: true });
