@@ -20,11 +20,12 @@ export interface ImportViolation {
 const SOURCE_FILE = /\.(?:[cm]?[jt]s|tsx)$/;
 const NOT_SOURCES = new Set(['node_modules', 'dist', '.git', '.turbo', '.data', 'coverage']);
 const SPECIFIER_PATTERNS = [
+  // Statements, so at the start of a line (a sample source in a string is not one):
   // import x from '…', import type { X } from '…', export { x } from '…', export * from '…'
-  /\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g,
+  /^\s*(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/gm,
   // import '…'
-  /\bimport\s*['"]([^'"]+)['"]/g,
-  // import('…'), import.meta.resolve('…')
+  /^\s*import\s*['"]([^'"]+)['"]/gm,
+  // Expressions, anywhere: import('…'), import.meta.resolve('…')
   /\bimport(?:\.meta\.resolve)?\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
 ];
 

@@ -94,7 +94,7 @@ describe('importViolations, on a workspace of its own', () => {
 });
 
 describe('importSpecifiers', () => {
-  it('finds static, re-exported, side-effect, dynamic and resolved specifiers, over several lines', () => {
+  it('finds static, re-exported, side-effect, dynamic and resolved specifiers, over several lines, and no statement held in a string', () => {
     const source = [
       'import {',
       '  a,',
@@ -107,6 +107,7 @@ describe('importSpecifiers', () => {
       'const f = await import(§./f.js§);',
       'const g = import.meta.resolve(§@nightshift/g§);',
       'const h = await import(computed);',
+      'const sample = "import { j } from \'@nightshift/j\';";',
       'const i = §from ./not-an-import§;',
     ].join('\n');
     expect(importSpecifiers(quoted(source)).sort()).toEqual(
