@@ -3,7 +3,9 @@ import type { ContractProcessor } from '@nightshift/jobs';
 import { outputFileId, type Storage, storageKeys } from '@nightshift/storage';
 import { jobFields, type Logger } from '@nightshift/worker-runtime';
 import { UnrecoverableError } from 'bullmq';
+import { DEFAULT_TIME_ZONE } from './documents/cells.js';
 import type { RenderedReport, RenderRequest } from './documents/render-request.js';
+import { downloadName } from './download-name.js';
 import { loadImages } from './load-images.js';
 import { loadReport } from './load-report.js';
 import { RenderFailedError, type RenderOptions } from './render-pool.js';
@@ -44,6 +46,9 @@ export function createProcessor({
     const progress = progressReporter((value) => job.updateProgress(value));
 
     const report = await loadReport(storage, reportId);
+    await job.log(
+      `loaded report ${reportId}: ${report.rows.length.toLocaleString('en-US')} rows, ${report.columns.length} columns`,
+    );
     progress.report(LOADED);
     // A spreadsheet has no place for pictures; only the PDF embeds the children's images.
     const images = format === 'pdf' ? await loadImages(storage, await job.getChildrenValues()) : [];
@@ -52,10 +57,11 @@ export function createProcessor({
     }
     progress.report(IMAGES_LOADED);
 
+    const generatedAt = now();
     let rendered: RenderedReport;
     try {
       rendered = await renderer.render(
-        { format, report, owner: userId, generatedAt: now(), images },
+        { format, report, generatedAt, images },
         { signal, onProgress: (fraction) => progress.report(IMAGES_LOADED + (RENDERED - IMAGES_LOADED) * fraction) },
       );
     } catch (error) {
@@ -66,13 +72,31 @@ export function createProcessor({
     }
 
     const fileId = outputFileId('pdf', job.id, format);
+    const name = downloadName(report.title, generatedAt, report.timeZone ?? DEFAULT_TIME_ZONE, format);
+    // The name first: whoever sees the new file sees its name too (a re-run rewrites both).
+    await storage.put(storageKeys.downloadName(fileId), name);
     const stored = await storage.put(storageKeys.file(fileId), rendered.bytes);
     progress.report(100);
     await progress.flushed();
-    const result: PdfResult = { fileId, format, bytes: stored.bytes, pages: rendered.pages };
-    logger.info({ ...jobFields(job), reportId, rows: report.rows.length, ...result }, 'report rendered');
+    const result: PdfResult = { fileId, format, bytes: stored.bytes, rows: rendered.rows, downloadName: name };
+    if (rendered.pages !== undefined) result.pages = rendered.pages;
+    await job.log(`${describeRender(format, rendered)}: ${name}, ${formatBytes(stored.bytes)}`);
+    logger.info({ ...jobFields(job), reportId, userId, ...result }, 'report rendered');
     return result;
   };
+}
+
+/** `rendered 6 pages, 120 rows` or `wrote 120 rows`: what a person checking the job in the dashboard wants to know. */
+function describeRender(format: RenderRequest['format'], { pages, rows }: RenderedReport): string {
+  const rowCount = `${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'}`;
+  if (format === 'xlsx') return `wrote ${rowCount} to a workbook`;
+  return `rendered ${pages} page${pages === 1 ? '' : 's'}, ${rowCount}`;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 /**

@@ -7,7 +7,6 @@ import { RenderFailedError, RenderPool } from './render-pool.js';
 const request = (overrides: Partial<RenderRequest> = {}): RenderRequest => ({
   format: 'pdf',
   report: sampleReport(5),
-  owner: 'user_42',
   generatedAt: new Date('2025-06-01T08:30:00.000Z'),
   images: [],
   ...overrides,
@@ -24,7 +23,8 @@ describe('RenderPool', () => {
     const xlsx = await pool.render(request({ format: 'xlsx' }));
 
     expect((await readPdf(pdf.bytes)).pages[0]).toContain('C0005');
-    expect(pdf.pages).toBe(1);
+    expect(pdf).toMatchObject({ pages: 1, rows: 5 });
+    expect(xlsx).toMatchObject({ rows: 5 });
     expect(progress.at(-1)).toBe(1);
     // An xlsx file is a zip archive.
     expect(Buffer.from(xlsx.bytes.subarray(0, 2)).toString()).toBe('PK');
@@ -41,7 +41,7 @@ describe('RenderPool', () => {
 
     await expect(rendering).rejects.toThrow('cancelled by the test');
     const again = await pool.render(request({ format: 'xlsx' }));
-    expect(again.pages).toBe(1);
+    expect(again.rows).toBe(5);
   });
 
   it('fails with RenderFailedError when rendering throws, and keeps the thread', async () => {
@@ -57,7 +57,7 @@ describe('RenderPool', () => {
   it('queues renders beyond its size and refuses them once closed', async () => {
     pool = new RenderPool({ size: 1 });
     const results = await Promise.all([1, 2, 3].map((n) => pool.render(request({ format: 'xlsx', report: sampleReport(n) }))));
-    expect(results.map((result) => result.pages)).toEqual([1, 1, 1]);
+    expect(results.map((result) => result.rows)).toEqual([1, 2, 3]);
 
     await pool.close();
     await expect(pool.render(request())).rejects.toThrow('render pool closed');

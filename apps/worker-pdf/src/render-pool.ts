@@ -39,10 +39,10 @@ function threadSource(): { entry: string | URL; eval: boolean } {
 }
 
 /**
- * Worker threads that render reports off the main thread. react-pdf lays a document out in
- * one synchronous block (about a second per 3 to 5 pages here); on the main thread that
- * block would stop BullMQ renewing the job's lock, and the job would be taken for stalled
- * and run a second time. Threads are reused: loading react-pdf costs more than a small render.
+ * Worker threads that render reports off the main thread. react-pdf lays out and writes a run of
+ * pages in one synchronous block, and a long report is many such blocks back to back; on the
+ * main thread they would stop BullMQ renewing the job's lock, and the job would be taken for
+ * stalled and run a second time. Threads are reused: loading react-pdf costs more than a small render.
  */
 export class RenderPool {
   readonly #options: RenderPoolOptions;
@@ -77,7 +77,7 @@ export class RenderPool {
           onProgress?.(message.fraction);
         } else if (message.type === 'done') {
           finish(true);
-          resolve({ bytes: message.bytes, pages: message.pages });
+          resolve({ bytes: message.bytes, rows: message.rows, pages: message.pages });
         } else {
           finish(true);
           reject(Object.assign(new RenderFailedError(`${message.name}: ${message.message}`), { stack: message.stack }));

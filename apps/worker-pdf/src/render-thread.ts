@@ -5,10 +5,10 @@ import type { RenderRequest } from './documents/render-request.js';
 /** What a render thread says back: progress as it goes, then exactly one of done or failed. */
 export type RenderThreadMessage =
   | { type: 'progress'; fraction: number }
-  | { type: 'done'; bytes: Uint8Array; pages: number }
+  | { type: 'done'; bytes: Uint8Array; rows: number; pages?: number }
   | { type: 'failed'; name: string; message: string; stack?: string };
 
-/** Progress messages closer together than this are dropped: a 2,000-page render would otherwise send 2,000. */
+/** Progress messages closer together than this are dropped: a 100,000-row workbook would otherwise send 100. */
 const PROGRESS_STEP = 0.01;
 
 // Entry point of a render thread (see RenderPool). It only lays out and serializes: the job, Redis and storage
@@ -27,7 +27,7 @@ port.on('message', async (request: RenderRequest) => {
     });
     // A copy of our own, so the transfer never detaches a buffer Node pools for other allocations.
     const bytes = new Uint8Array(rendered.bytes);
-    post({ type: 'done', bytes, pages: rendered.pages }, [bytes.buffer]);
+    post({ type: 'done', bytes, rows: rendered.rows, pages: rendered.pages }, [bytes.buffer]);
   } catch (error) {
     const failure = error instanceof Error ? error : new Error(String(error));
     post({ type: 'failed', name: failure.name, message: failure.message, stack: failure.stack });

@@ -7,13 +7,13 @@ import { measureCommands } from './measures/commands-per-job.js';
 import { measureEnqueue } from './measures/enqueue.js';
 import { measureLatency } from './measures/enqueue-latency.js';
 import { measureImage } from './measures/image-job.js';
-import { measurePdf } from './measures/pdf-render.js';
 import { measureRedisCeiling } from './measures/redis-ceiling.js';
+import { measureReports } from './measures/reports.js';
 import { measureWorkers } from './measures/worker-throughput.js';
 import type { BenchReport, CommandBreakdown, ExtraCommand, Row } from './report.js';
 import type { BenchSettings } from './settings.js';
 
-export const measurementNames = ['enqueue', 'workers', 'commands', 'latency', 'image', 'pdf', 'redis'] as const;
+export const measurementNames = ['enqueue', 'workers', 'commands', 'latency', 'image', 'reports', 'redis'] as const;
 export type MeasurementName = (typeof measurementNames)[number];
 
 export interface RunOptions {
@@ -57,7 +57,7 @@ export async function runBench(settings: BenchSettings, options: RunOptions = {}
     }
     if (wanted.has('latency')) rows.push(...(await measureLatency(context)));
     if (wanted.has('image')) rows.push(...(await measureImage(context)));
-    if (wanted.has('pdf')) rows.push(...(await measurePdf(context)));
+    if (wanted.has('reports')) rows.push(...(await measureReports(context)));
     if (wanted.has('redis')) rows.push(...(await measureRedisCeiling(context)));
 
     if (!plan) notes.push('Not pinned: fewer than 2 cores or no `taskset`, so Redis and the load generator shared cores.');

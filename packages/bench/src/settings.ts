@@ -14,7 +14,9 @@ export interface BenchSettings {
   commandJobs: number;
   /** Images per round, bare and through the queue. */
   images: number;
-  pdfPages: readonly number[];
+  /** Report sizes in rows, each rendered as PDF and XLSX; and the rounds per size (the largest take a while). */
+  reportRows: readonly number[];
+  reportRounds: number;
   /** Requests per `redis-benchmark` run. */
   redisRequests: number;
   /** Pin Redis and this process (with its children) to different cores where `taskset` exists. */
@@ -30,7 +32,8 @@ export const FULL: BenchSettings = {
   latencySamples: 100,
   commandJobs: 500,
   images: 30,
-  pdfPages: [1, 10, 50],
+  reportRows: [1_000, 10_000, 100_000],
+  reportRounds: 3,
   redisRequests: 100_000,
   pinning: 'all',
 };
@@ -45,7 +48,8 @@ export const SMOKE: BenchSettings = {
   latencySamples: 5,
   commandJobs: 100,
   images: 1,
-  pdfPages: [1],
+  reportRows: [20],
+  reportRounds: 1,
   redisRequests: 2_000,
   pinning: 'redis-only',
 };

@@ -10,10 +10,19 @@ export const pdfJobSchema = z.strictObject({
 });
 export type PdfJob = z.infer<typeof pdfJobSchema>;
 
+/**
+ * What a render made. `rows` and `downloadName` came after the first version, and `pages` only
+ * fits a PDF, so all three are optional: results stored before then still read.
+ */
 export const pdfResultSchema = z.strictObject({
   fileId: z.string(),
   format: z.enum(reportFormats),
   bytes: z.int().nonnegative(),
-  pages: z.int().nonnegative(),
+  /** Data rows written. */
+  rows: z.int().nonnegative().optional(),
+  /** PDF pages; a workbook has none. */
+  pages: z.int().nonnegative().optional(),
+  /** The name a download is offered under, from the title and the generation date: `quarterly-sales-2026-12-02.pdf`. */
+  downloadName: z.string().optional(),
 });
 export type PdfResult = z.infer<typeof pdfResultSchema>;

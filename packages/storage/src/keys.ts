@@ -20,6 +20,8 @@ export const storageKeys = {
   image: (imageId: string) => `images/${imageId}`,
   report: (reportId: string) => `reports/${reportId}.json`,
   file: (fileId: string) => `files/${fileId}`,
+  /** The name a file is downloaded under (`Content-Disposition`), written by the worker that made it; plain text. */
+  downloadName: (fileId: string) => `download-names/${fileId}`,
 };
 
 /**

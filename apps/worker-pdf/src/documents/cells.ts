@@ -1,26 +1,150 @@
-import type { ReportCell } from '@nightshift/contracts';
+import type { ColumnFormat, ReportCell, ReportColumn, ReportData } from '@nightshift/contracts';
 
-/** How a cell reads in the PDF table. */
-export function formatCell(value: ReportCell): string {
-  if (value === null) return '';
-  return String(value);
+export const DEFAULT_LOCALE = 'en-US';
+export const DEFAULT_TIME_ZONE = 'UTC';
+
+/** A column with its format settled: declared, or inferred from its values when the report predates formats. */
+export interface ResolvedColumn {
+  key: string;
+  label: string;
+  format: ColumnFormat;
+  /** Fixed digits after the point; undefined shows as many as the value has (up to six), for inferred decimals. */
+  decimals?: number;
+  currency?: string;
+  /** Declared width in characters. */
+  width?: number;
+  total: boolean;
+  align: 'left' | 'right';
 }
 
-const UNBROKEN_MAX = 24;
-const CHUNK = 12;
+const RIGHT_ALIGNED: readonly ColumnFormat[] = ['integer', 'decimal', 'currency', 'percent'];
+const DEFAULT_DECIMALS: Partial<Record<ColumnFormat, number>> = { decimal: 2, percent: 1 };
+
+export function resolveColumns(report: ReportData): ResolvedColumn[] {
+  return report.columns.map((column) => {
+    const format = column.format ?? inferFormat(report.rows, column.key);
+    const inferredDecimal = column.format === undefined && format === 'decimal';
+    return {
+      key: column.key,
+      label: column.label,
+      format,
+      decimals: inferredDecimal ? undefined : (column.decimals ?? DEFAULT_DECIMALS[format]),
+      currency: column.currency,
+      width: column.width,
+      total: column.total ?? false,
+      align: RIGHT_ALIGNED.includes(format) ? 'right' : 'left',
+    };
+  });
+}
 
 /**
- * Break opportunities for the PDF's line breaker. Ordinary words stay whole; a word longer
- * than a narrow column (an id, a URL, a 5,000-character string) is cut into chunks so it
- * wraps inside its cell instead of running across its neighbours.
+ * A format from the values themselves, for columns that declare none: all numbers read as
+ * numbers, all booleans as Yes/No, all ISO dates as dates; anything mixed stays text.
  */
-export function splitLongWord(word: string): string[] {
-  if (word.length <= UNBROKEN_MAX) return [word];
-  // Split on code points, so an emoji or a surrogate pair is never cut in half.
-  const chars = Array.from(word);
-  const parts: string[] = [];
-  for (let index = 0; index < chars.length; index += CHUNK) parts.push(chars.slice(index, index + CHUNK).join(''));
-  return parts;
+function inferFormat(rows: ReportData['rows'], key: ReportColumn['key']): ColumnFormat {
+  let numbers = 0;
+  let integers = 0;
+  let booleans = 0;
+  let dates = 0;
+  let dateTimes = 0;
+  let others = 0;
+  for (const row of rows) {
+    const value = row[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value === 'number') {
+      numbers++;
+      if (Number.isInteger(value)) integers++;
+    } else if (typeof value === 'boolean') booleans++;
+    else {
+      const date = parseIsoDate(value);
+      if (!date) others++;
+      else if (date.dateOnly) dates++;
+      else dateTimes++;
+    }
+  }
+  const kinds = [numbers, booleans, dates + dateTimes, others].filter((count) => count > 0).length;
+  if (kinds !== 1 || others > 0) return 'text';
+  if (numbers > 0) return integers === numbers ? 'integer' : 'decimal';
+  if (booleans > 0) return 'boolean';
+  return dateTimes > 0 ? 'datetime' : 'date';
+}
+
+export interface FormatSettings {
+  locale: string;
+  timeZone: string;
+}
+
+/** Turns a column's values into the text a reader sees. Intl formatters are built once per column, not per cell. */
+export type CellFormatter = (value: ReportCell) => string;
+
+export function cellFormatter(column: ResolvedColumn, { locale, timeZone }: FormatSettings): CellFormatter {
+  const number = numberFormat(column, locale);
+  const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone });
+  return (value) => {
+    if (value === null) return '';
+    if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+    // A text column holds codes and ids as written: no grouping separators in "10001".
+    if (typeof value === 'number') return column.format === 'text' ? String(value) : printable(number.format(value));
+    if (column.format === 'date' || column.format === 'datetime') {
+      const parsed = parseIsoDate(value);
+      // Calendar dates are days, not instants: no time zone moves them to the day before.
+      if (parsed) return printable(parsed.dateOnly ? date.format(parsed.date) : dateTime.format(parsed.date));
+    }
+    return value;
+  };
+}
+
+/**
+ * ICU separates French thousands with a narrow no-break space (U+202F), and some locales use
+ * thin spaces: characters the PDF's standard fonts do not have. A no-break space (U+00A0) reads
+ * the same and never wraps.
+ */
+function printable(formatted: string): string {
+  return formatted.replace(/[\u2009\u202F]/g, '\u00A0');
+}
+
+function numberFormat(column: ResolvedColumn, locale: string): Intl.NumberFormat {
+  const digits =
+    column.decimals === undefined
+      ? column.format === 'integer'
+        ? { maximumFractionDigits: 0 }
+        : column.format === 'currency'
+          ? {}
+          : { maximumFractionDigits: 6 }
+      : { minimumFractionDigits: column.decimals, maximumFractionDigits: column.decimals };
+  if (column.format === 'currency')
+    return new Intl.NumberFormat(locale, { style: 'currency', currency: column.currency, ...digits });
+  if (column.format === 'percent') return new Intl.NumberFormat(locale, { style: 'percent', ...digits });
+  return new Intl.NumberFormat(locale, digits);
+}
+
+/** Sums of the columns that ask for a total, by key; exact for integers, floating point otherwise. */
+export function columnTotals(columns: ResolvedColumn[], rows: ReportData['rows']): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const column of columns.filter((candidate) => candidate.total)) {
+    let sum = 0;
+    for (const row of rows) {
+      const value = row[column.key];
+      if (typeof value === 'number') sum += value;
+    }
+    totals.set(column.key, sum);
+  }
+  return totals;
+}
+
+/** "Generated December 2, 2026 at 2:05 PM (Europe/Paris)": the zone is named, never guessed from the server. */
+export function describeGeneratedAt(generatedAt: Date, { locale, timeZone }: FormatSettings): string {
+  const when = printable(
+    new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone }).format(generatedAt),
+  );
+  return `Generated ${when} (${timeZone})`;
+}
+
+/** The calendar date of an instant in a time zone, as YYYY-MM-DD. */
+export function isoDateIn(instant: Date, timeZone: string): string {
+  // en-CA writes dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }).format(instant);
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;

@@ -1,29 +1,45 @@
 import { renderToBuffer } from '@react-pdf/renderer';
-import type { LayoutEvent, RenderedReport, RenderProgress, RenderRequest } from './render-request.js';
-import { ReportDocument } from './report-document.js';
+import { PDFDocument } from 'pdf-lib';
+import type { RenderedReport, RenderProgress, RenderRequest } from './render-request.js';
+import { ReportPages } from './report-document.js';
+import { layoutReport } from './report-layout.js';
 
-/** Breaking sections into pages is most of the work; the final pass that numbers pages is the rest. */
-const PAGINATION_SHARE = 0.8;
+/**
+ * Pages per react-pdf render. react-pdf holds a whole document's layout (every glyph of every
+ * page) until it writes the file, and a document-wide pass of its layout grows with the square of
+ * the nodes: runs of pages keep both small, and give progress as each run is written.
+ */
+export const PAGES_PER_RUN = 20;
+/** Formatting and wrapping every cell comes before any page is drawn. */
+const LAYOUT_SHARE = 0.1;
 
-/** Lays out and writes the PDF. Synchronous CPU work for most of its duration: run it off the main thread. */
+/**
+ * Lays out and writes the PDF: cells wrapped and rows packed into pages first (see
+ * `layoutReport`), then react-pdf draws runs of pages, and pdf-lib joins the runs into one
+ * document. Synchronous CPU work for most of its duration: run it off the main thread.
+ */
 export async function renderPdf(request: RenderRequest, onProgress: RenderProgress = () => {}): Promise<RenderedReport> {
-  let pages = 0;
-  const onLayout = (event: LayoutEvent) => {
-    if ('section' in event) {
-      onProgress(PAGINATION_SHARE * (event.section / event.sections));
-    } else {
-      pages = event.totalPages;
-      onProgress(PAGINATION_SHARE + (1 - PAGINATION_SHARE) * (event.page / event.totalPages));
-    }
-  };
-  const buffer = await renderToBuffer(
-    <ReportDocument
-      report={request.report}
-      owner={request.owner}
-      generatedAt={request.generatedAt}
-      images={request.images}
-      onLayout={onLayout}
-    />,
-  );
-  return { bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength), pages };
+  const { report, generatedAt, images } = request;
+  const layout = layoutReport({ report, generatedAt, images });
+  const total = layout.pages.length;
+  onProgress(LAYOUT_SHARE);
+
+  const document = await PDFDocument.create({ updateMetadata: false });
+  for (let from = 0; from < total; from += PAGES_PER_RUN) {
+    const to = Math.min(total, from + PAGES_PER_RUN);
+    const run = await PDFDocument.load(await renderToBuffer(<ReportPages layout={layout} from={from} to={to} />), {
+      updateMetadata: false,
+    });
+    for (const page of await document.copyPages(run, run.getPageIndices())) document.addPage(page);
+    onProgress(LAYOUT_SHARE + (1 - LAYOUT_SHARE) * (to / total));
+  }
+  document.setTitle(report.title, { showInWindowTitleBar: true });
+  if (report.author) document.setAuthor(report.author);
+  document.setCreator('Nightshift');
+  document.setProducer('Nightshift');
+  document.setCreationDate(generatedAt);
+  document.setModificationDate(generatedAt);
+  if (report.locale) document.setLanguage(report.locale);
+  const bytes = await document.save();
+  return { bytes, pages: total, rows: report.rows.length };
 }

@@ -14,18 +14,17 @@ export interface EmbeddedImage {
 export interface RenderRequest {
   format: PdfJob['format'];
   report: ReportData;
-  owner: string;
   generatedAt: Date;
   images: EmbeddedImage[];
 }
 
 export interface RenderedReport {
   bytes: Uint8Array;
-  /** PDF pages; for a workbook, its worksheets. */
-  pages: number;
+  /** Data rows written. */
+  rows: number;
+  /** PDF pages; a workbook has none. */
+  pages?: number;
 }
 
-/** Where react-pdf is: breaking section `section` into pages, or writing out page `page` of `totalPages`. */
-export type LayoutEvent = { section: number; sections: number } | { page: number; totalPages: number };
 /** A fraction of the render done, from 0 to 1. */
 export type RenderProgress = (fraction: number) => void;

@@ -1,7 +1,16 @@
 import { PassThrough } from 'node:stream';
 import type { ReportCell, ReportData } from '@nightshift/contracts';
 import ExcelJS from 'exceljs';
-import { parseIsoDate } from './cells.js';
+import {
+  cellFormatter,
+  columnTotals,
+  DEFAULT_LOCALE,
+  DEFAULT_TIME_ZONE,
+  type FormatSettings,
+  parseIsoDate,
+  type ResolvedColumn,
+  resolveColumns,
+} from './cells.js';
 import type { RenderedReport, RenderProgress, RenderRequest } from './render-request.js';
 
 const MIN_WIDTH = 8;
@@ -9,71 +18,168 @@ const MAX_WIDTH = 60;
 /** Enough rows to size columns by; the rest rarely changes the answer and would cost a full pass. */
 const WIDTH_SAMPLE_ROWS = 1_000;
 const PROGRESS_EVERY_ROWS = 1_000;
-const DATE_FORMAT = 'yyyy-mm-dd';
-const DATE_TIME_FORMAT = 'yyyy-mm-dd hh:mm:ss';
+const HEADER_FILL = 'FFE8EDF3';
+const RULE = 'FF4A5A6A';
 // XML 1.0 cannot carry these: exceljs writes them as is and Excel then refuses the whole file.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 /**
- * One worksheet, streamed row by row so a 100,000-row report never sits in memory twice.
- * Numbers and booleans stay typed; ISO dates become date cells (UTC, shown as written).
+ * One worksheet, written row by row with exceljs's streaming writer: each row is committed to
+ * the zip stream as it is added, so the workbook never sits in memory as cells. Values stay
+ * typed (numbers, booleans, dates) under number formats from the columns' formats; the header
+ * is styled, frozen and filterable; columns are as wide as their content.
  */
 export async function renderXlsx(request: RenderRequest, onProgress: RenderProgress = () => {}): Promise<RenderedReport> {
   const { report } = request;
+  const settings: FormatSettings = { locale: report.locale ?? DEFAULT_LOCALE, timeZone: report.timeZone ?? DEFAULT_TIME_ZONE };
+  const columns = resolveColumns(report);
   const output = new PassThrough();
   const chunks: Buffer[] = [];
   output.on('data', (chunk: Buffer) => chunks.push(chunk));
 
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
-  workbook.creator = 'Nightshift';
+  workbook.creator = report.author ?? 'Nightshift';
   workbook.created = request.generatedAt;
   workbook.title = report.title;
+  const lastDataRow = report.rows.length + 1;
   const sheet = workbook.addWorksheet(sheetName(report.title), { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = report.columns.map((column) => ({
-    header: clean(column.label),
+  // The filter covers the data rows only, so sorting never moves the totals row into them.
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: lastDataRow, column: columns.length } };
+  const widths = columnWidths(report, columns, settings);
+  // Cells take their column's style (number format, alignment) as they are created.
+  sheet.columns = columns.map((column, index) => ({
     key: column.key,
-    width: columnWidth(report, column.key, column.label),
+    width: widths[index],
+    style: { numFmt: numberFormat(column, settings.locale), alignment: { horizontal: column.align } },
   }));
-  const header = sheet.getRow(1);
-  header.font = { bold: true };
+
+  const header = sheet.addRow(columns.map((column) => clean(column.label)));
+  header.eachCell((cell, index) => {
+    cell.font = { bold: true };
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: HEADER_FILL } };
+    cell.border = { bottom: { style: 'thin', color: { argb: RULE } } };
+    cell.alignment = { horizontal: columns[index - 1]?.align, vertical: 'middle', wrapText: true };
+  });
   header.commit();
 
+  const toCell = columns.map((column) => cellWriter(column, settings.timeZone));
   for (const [index, row] of report.rows.entries()) {
-    const cells = report.columns.map((column) => toCell(row[column.key] ?? null));
-    const added = sheet.addRow(cells.map((cell) => cell.value));
-    cells.forEach((cell, column) => {
-      if (cell.numFmt) added.getCell(column + 1).numFmt = cell.numFmt;
-    });
-    added.commit();
+    sheet.addRow(columns.map((column, at) => (toCell[at] as CellWriter)(row[column.key] ?? null))).commit();
     if ((index + 1) % PROGRESS_EVERY_ROWS === 0) onProgress((index + 1) / report.rows.length);
+  }
+
+  const totals = columnTotals(columns, report.rows);
+  if (totals.size > 0) {
+    const row = sheet.addRow(
+      columns.map((column, index) => {
+        const sum = totals.get(column.key);
+        if (sum === undefined) return index === 0 ? 'Total' : null;
+        const letter = sheet.getColumn(index + 1).letter;
+        // A formula, so the total follows edits; with its result, so readers that do not recalculate show it too.
+        return { formula: `SUM(${letter}2:${letter}${lastDataRow})`, result: sum };
+      }),
+    );
+    row.eachCell({ includeEmpty: true }, (cell) => {
+      cell.font = { bold: true };
+      cell.border = { top: { style: 'thin', color: { argb: RULE } } };
+    });
+    row.commit();
   }
   sheet.commit();
   await workbook.commit();
   onProgress(1);
   const bytes = Buffer.concat(chunks);
-  return { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), pages: 1 };
+  return { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), rows: report.rows.length };
 }
 
-function toCell(value: ReportCell): { value: ExcelJS.CellValue; numFmt?: string } {
-  if (typeof value !== 'string') return { value };
-  const date = parseIsoDate(value);
-  if (date) return { value: date.date, numFmt: date.dateOnly ? DATE_FORMAT : DATE_TIME_FORMAT };
-  return { value: clean(value) };
+type CellWriter = (value: ReportCell) => ExcelJS.CellValue;
+
+function cellWriter(column: ResolvedColumn, timeZone: string): CellWriter {
+  if (column.format === 'date' || column.format === 'datetime') {
+    const wallClock = wallClockIn(timeZone);
+    return (value) => {
+      const parsed = typeof value === 'string' ? parseIsoDate(value) : undefined;
+      if (!parsed) return typeof value === 'string' ? clean(value) : value;
+      // Excel has no time zones: a date-time is written as the wall-clock time the report names.
+      return parsed.dateOnly ? parsed.date : wallClock(parsed.date);
+    };
+  }
+  return (value) => (typeof value === 'string' ? clean(value) : value);
+}
+
+/**
+ * Excel number formats are locale-neutral codes: Excel shows `#,##0.00` with the reader's own
+ * separators. Only the currency symbol comes from the report's locale.
+ */
+function numberFormat(column: ResolvedColumn, locale: string): string | undefined {
+  const digits = (decimals: number) => (decimals > 0 ? `.${'0'.repeat(decimals)}` : '');
+  switch (column.format) {
+    case 'integer':
+      return '#,##0';
+    case 'decimal':
+      return column.decimals === undefined ? undefined : `#,##0${digits(column.decimals)}`;
+    case 'percent':
+      return `0${digits(column.decimals ?? 0)}%`;
+    case 'currency': {
+      const currency = new Intl.NumberFormat(locale, { style: 'currency', currency: column.currency });
+      const parts = currency.formatToParts(1);
+      const symbol = parts.find((part) => part.type === 'currency')?.value ?? column.currency ?? '';
+      const number = `#,##0${digits(column.decimals ?? currency.resolvedOptions().maximumFractionDigits ?? 2)}`;
+      const before = parts.findIndex((part) => part.type === 'currency') < parts.findIndex((part) => part.type === 'integer');
+      const quoted = `"${symbol.replace(/"/g, '')}"`;
+      return before ? `${quoted}${number}` : `${number} ${quoted}`;
+    }
+    case 'date':
+      return 'yyyy-mm-dd';
+    case 'datetime':
+      return 'yyyy-mm-dd hh:mm';
+    default:
+      return undefined;
+  }
+}
+
+/** A Date whose UTC fields read as the wall-clock time of `instant` in `timeZone`. */
+function wallClockIn(timeZone: string): (instant: Date) => Date {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
+  return (instant) => {
+    const field = Object.fromEntries(parts.formatToParts(instant).map((part) => [part.type, Number(part.value)]));
+    return new Date(
+      Date.UTC(
+        field.year ?? 0,
+        (field.month ?? 1) - 1,
+        field.day,
+        field.hour,
+        field.minute,
+        field.second,
+        instant.getUTCMilliseconds(),
+      ),
+    );
+  };
+}
+
+/** Characters wide: the declared width, else the widest text among the label and the first rows, within bounds. */
+function columnWidths(report: ReportData, columns: ResolvedColumn[], settings: FormatSettings): number[] {
+  return columns.map((column) => {
+    if (column.width !== undefined) return column.width;
+    const format = cellFormatter(column, settings);
+    let widest = column.label.length;
+    for (const row of report.rows.slice(0, WIDTH_SAMPLE_ROWS)) widest = Math.max(widest, format(row[column.key] ?? null).length);
+    return Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, widest + 2));
+  });
 }
 
 function clean(text: string): string {
   return text.replace(XML_INVALID, '');
-}
-
-function columnWidth(report: ReportData, key: string, label: string): number {
-  let widest = label.length;
-  for (const row of report.rows.slice(0, WIDTH_SAMPLE_ROWS)) {
-    const value = row[key] ?? null;
-    const length = typeof value === 'string' && parseIsoDate(value) ? 20 : value === null ? 0 : String(value).length;
-    widest = Math.max(widest, length);
-  }
-  return Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, widest + 2));
 }
 
 /** Excel refuses sheet names over 31 characters or with any of : \ / ? * [ ]. */

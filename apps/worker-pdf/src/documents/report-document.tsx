@@ -1,137 +1,197 @@
-import type { ReportData } from '@nightshift/contracts';
-import { Document, Image, Page, StyleSheet, Text, View } from '@react-pdf/renderer';
-import { formatCell, splitLongWord } from './cells.js';
-import type { EmbeddedImage, LayoutEvent } from './render-request.js';
+import { Canvas, Document, Image, Page, StyleSheet, Text, View } from '@react-pdf/renderer';
+import {
+  CELL_PADDING,
+  FONT_SIZE,
+  HEADER_RULE,
+  IMAGE_GAP,
+  imageNote,
+  LINE,
+  MARGIN,
+  NOTE_SIZE,
+  type ReportLayout,
+  type TableColumn,
+  TITLE_GAP,
+  TITLE_LINE,
+  TITLE_SIZE,
+} from './report-layout.js';
 
-export interface ReportDocumentProps {
-  report: ReportData;
-  owner: string;
-  generatedAt: Date;
-  images: EmbeddedImage[];
-  /** Called as each page is broken off a section, then once per page in the final pass, when the page count is known. */
-  onLayout?: (event: LayoutEvent) => void;
-  sectionRows?: number;
+export interface ReportPagesProps {
+  layout: ReportLayout;
+  /** Which of the layout's pages this document holds: react-pdf renders a long report a run of pages at a time. */
+  from: number;
+  to: number;
 }
 
-/** Above this many columns a portrait page leaves too little width per cell. */
-const LANDSCAPE_FROM_COLUMNS = 6;
-const IMAGE_MAX = 160;
-/**
- * react-pdf lays out everything left on a page again each time it breaks one, so a single
- * long table costs rows x pages. Each section is its own react-pdf page run and starts on
- * a fresh page: the cost grows linearly past one section, at the price of one part-filled
- * page per section boundary.
- */
-export const SECTION_ROWS = 1_000;
+// Lines are `pt` strings: react-pdf reads a bare number as a multiple of the font size.
+const line = `${LINE}pt`;
+/** Text sits high in its line box; this centres a line between the rules above and below it. */
+const BASELINE_NUDGE = 1.5;
+const RULE = '#d9d9d9';
 
 const styles = StyleSheet.create({
-  page: { paddingTop: 36, paddingBottom: 48, paddingHorizontal: 36, fontSize: 9, fontFamily: 'Helvetica' },
-  title: { fontSize: 18, fontFamily: 'Helvetica-Bold', marginBottom: 6 },
-  meta: { fontSize: 9, color: '#555555', marginBottom: 2 },
-  images: { flexDirection: 'row', flexWrap: 'wrap', marginTop: 10, marginBottom: 4 },
-  imageBox: { marginRight: 8, marginBottom: 8 },
-  imageMissing: { fontSize: 8, color: '#888888', marginRight: 8, marginBottom: 8 },
-  table: { marginTop: 12 },
-  headerRow: { flexDirection: 'row', backgroundColor: '#e8e8e8', borderBottomWidth: 1, borderBottomColor: '#333333' },
-  row: { flexDirection: 'row', borderBottomWidth: 0.5, borderBottomColor: '#cccccc' },
-  headerCell: { flex: 1, padding: 3, fontFamily: 'Helvetica-Bold' },
-  cell: { flex: 1, padding: 3 },
-  numberCell: { flex: 1, padding: 3, textAlign: 'right' },
-  footer: { position: 'absolute', bottom: 20, left: 36, right: 36, fontSize: 8, color: '#555555', textAlign: 'center' },
+  page: {
+    paddingTop: MARGIN.top,
+    paddingBottom: MARGIN.bottom,
+    paddingHorizontal: MARGIN.horizontal,
+    fontSize: FONT_SIZE,
+    fontFamily: 'Helvetica',
+  },
+  title: { fontSize: TITLE_SIZE, fontFamily: 'Helvetica-Bold', lineHeight: `${TITLE_LINE}pt` },
+  meta: { color: '#555555', lineHeight: line },
+  images: { flexDirection: 'row', flexWrap: 'wrap', marginTop: IMAGE_GAP },
+  image: { marginRight: IMAGE_GAP, marginBottom: IMAGE_GAP },
+  imageNote: { fontSize: NOTE_SIZE, color: '#888888', marginRight: IMAGE_GAP, marginBottom: IMAGE_GAP, lineHeight: line },
+  headerRow: { flexDirection: 'row', backgroundColor: '#e8edf3', borderBottomWidth: HEADER_RULE, borderBottomColor: '#4a5a6a' },
+  headerCell: { fontFamily: 'Helvetica-Bold', paddingHorizontal: CELL_PADDING, top: BASELINE_NUDGE, lineHeight: line },
+  body: { flexDirection: 'row' },
+  rules: { position: 'absolute', top: 0, left: 0 },
+  cell: { paddingHorizontal: CELL_PADDING, top: BASELINE_NUDGE, lineHeight: line },
+  totalsRow: { flexDirection: 'row', borderTopWidth: HEADER_RULE, borderTopColor: '#4a5a6a' },
+  totalsCell: { fontFamily: 'Helvetica-Bold', paddingHorizontal: CELL_PADDING, top: BASELINE_NUDGE, lineHeight: line },
+  footer: {
+    position: 'absolute',
+    bottom: 20,
+    left: MARGIN.horizontal,
+    right: MARGIN.horizontal,
+    fontSize: 8,
+    color: '#555555',
+    textAlign: 'center',
+  },
 });
 
-export function ReportDocument({
-  report,
-  owner,
-  generatedAt,
-  images,
-  onLayout,
-  sectionRows = SECTION_ROWS,
-}: ReportDocumentProps) {
-  const orientation = report.columns.length >= LANDSCAPE_FROM_COLUMNS ? 'landscape' : 'portrait';
-  const sections = chunk(report.rows, sectionRows);
+/** react-pdf would hyphenate words with its English patterns; lines here already fit, so words stay whole. */
+const wholeWords = (word: string) => [word];
+
+/**
+ * Pages `from` to `to` of a laid-out report. Each page is fixed (`wrap={false}`): the rows on it
+ * were chosen by the layout, and react-pdf only draws them. A column of a page is one Text of
+ * one line per table line, which keeps react-pdf's node count, and so its work, small.
+ */
+export function ReportPages({ layout, from, to }: ReportPagesProps) {
+  const total = layout.pages.length;
+  // A page that does not wrap is only as tall as its content unless told otherwise.
+  const pageHeight = { minHeight: layout.page.height };
   return (
-    <Document title={report.title} author={owner} creator="Nightshift" producer="Nightshift">
-      {sections.map((rows, section) => (
-        <Page key={section} size="A4" orientation={orientation} style={styles.page}>
-          {section === 0 && (
-            <>
-              <Text style={styles.title}>{report.title}</Text>
-              <Text style={styles.meta}>Owner: {owner}</Text>
-              <Text style={styles.meta}>Generated at: {generatedAt.toISOString()}</Text>
-              {images.length > 0 && <Images images={images} />}
-            </>
-          )}
-          <View style={section === 0 ? styles.table : undefined}>
-            {/* `fixed` repeats the header at the top of every page the table spills onto. */}
-            <View style={styles.headerRow} fixed>
-              {report.columns.map((column) => (
-                <Text key={column.key} style={styles.headerCell} hyphenationCallback={splitLongWord}>
-                  {column.label}
-                </Text>
-              ))}
-            </View>
-            {rows.map((row, index) => (
-              // Rows of one to three lines move to the next page whole (widows and orphans of 2); only taller ones split.
-              <View key={index} style={styles.row}>
-                {report.columns.map((column) => {
-                  const value = row[column.key] ?? null;
-                  return (
-                    <Text
-                      key={column.key}
-                      style={typeof value === 'number' ? styles.numberCell : styles.cell}
-                      hyphenationCallback={splitLongWord}
-                    >
-                      {formatCell(value)}
-                    </Text>
-                  );
-                })}
-              </View>
-            ))}
-          </View>
-          <Text
-            style={styles.footer}
-            fixed
-            render={({ pageNumber, totalPages }) => {
-              // Pagination calls this without a total, the final pass with one.
-              onLayout?.(totalPages ? { page: pageNumber, totalPages } : { section, sections: sections.length });
-              return `Page ${pageNumber} of ${totalPages ?? pageNumber}`;
-            }}
-          />
-        </Page>
-      ))}
+    <Document>
+      {layout.pages.slice(from, to).map((slice, offset) => {
+        const index = from + offset;
+        const isLast = index === total - 1;
+        const hasRows = slice.end > slice.start || total === 1;
+        return (
+          <Page key={index} size="A4" orientation={layout.orientation} style={[styles.page, pageHeight]} wrap={false}>
+            {index === 0 && <TitleBlock layout={layout} />}
+            {hasRows && <HeaderRow layout={layout} />}
+            {hasRows && <Body layout={layout} start={slice.start} end={slice.end} />}
+            {isLast && layout.totals && <TotalsRow layout={layout} />}
+            <Text style={styles.footer}>{`Page ${index + 1} of ${total}`}</Text>
+          </Page>
+        );
+      })}
     </Document>
   );
 }
 
-function chunk<T>(items: T[], size: number): T[][] {
-  if (items.length === 0) return [[]];
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-  return chunks;
-}
-
-function Images({ images }: { images: EmbeddedImage[] }) {
+function TitleBlock({ layout }: { layout: ReportLayout }) {
   return (
-    <View style={styles.images}>
-      {images.map((image) => {
-        if (image.data === undefined) {
-          return (
-            <Text key={image.fileId} style={styles.imageMissing}>
-              [image {image.fileId}: {image.skipped ?? 'not embedded'}]
-            </Text>
-          );
-        }
-        const scale = Math.min(1, IMAGE_MAX / Math.max(image.width, image.height));
-        return (
-          <View key={image.fileId} style={styles.imageBox}>
-            <Image
-              src={{ data: Buffer.from(image.data), format: image.format === 'png' ? 'png' : 'jpg' }}
-              style={{ width: image.width * scale, height: image.height * scale }}
-            />
-          </View>
-        );
-      })}
+    <View style={{ height: layout.titleBlockHeight, paddingBottom: TITLE_GAP }}>
+      <Text style={styles.title} hyphenationCallback={wholeWords}>
+        {layout.title.join('\n')}
+      </Text>
+      {layout.meta.map((text) => (
+        <Text key={text} style={styles.meta} hyphenationCallback={wholeWords}>
+          {text}
+        </Text>
+      ))}
+      {layout.images.length > 0 && (
+        <View style={styles.images}>
+          {layout.images.map(({ image, width, height }) =>
+            image.data === undefined ? (
+              <Text key={image.fileId} style={[styles.imageNote, { width }]} hyphenationCallback={wholeWords}>
+                {imageNote(image)}
+              </Text>
+            ) : (
+              <View key={image.fileId} style={styles.image}>
+                <Image
+                  src={{ data: Buffer.from(image.data), format: image.format === 'png' ? 'png' : 'jpg' }}
+                  style={{ width, height }}
+                />
+              </View>
+            ),
+          )}
+        </View>
+      )}
     </View>
   );
+}
+
+function HeaderRow({ layout }: { layout: ReportLayout }) {
+  return (
+    <View style={[styles.headerRow, { height: layout.headerHeight }]}>
+      {layout.columns.map((column, index) => (
+        <Text key={column.key} style={[styles.headerCell, cellBox(column)]} hyphenationCallback={wholeWords}>
+          {(layout.header[index] as string[]).join('\n')}
+        </Text>
+      ))}
+    </View>
+  );
+}
+
+function Body({ layout, start, end }: { layout: ReportLayout; start: number; end: number }) {
+  const heights = Array.from(layout.rowLines.subarray(start, end));
+  const height = heights.reduce((sum, lines) => sum + lines * LINE, 0);
+  const width = layout.columns.reduce((sum, column) => sum + column.widthPt, 0);
+  return (
+    <View style={[styles.body, { height }]}>
+      <Canvas
+        style={[styles.rules, { width, height }]}
+        paint={(painter) => {
+          let y = 0;
+          for (const lines of heights.slice(0, -1)) {
+            y += lines * LINE;
+            painter.moveTo(0, y).lineTo(width, y);
+          }
+          painter.lineWidth(0.5).strokeColor(RULE).stroke();
+          return null;
+        }}
+      />
+      {layout.columns.map((column, index) => (
+        <Text key={column.key} style={[styles.cell, cellBox(column)]} hyphenationCallback={wholeWords}>
+          {columnText(layout, index, start, end)}
+        </Text>
+      ))}
+    </View>
+  );
+}
+
+function TotalsRow({ layout }: { layout: ReportLayout }) {
+  return (
+    <View style={[styles.totalsRow, { height: layout.totalsHeight }]}>
+      {layout.columns.map((column, index) => (
+        <Text key={column.key} style={[styles.totalsCell, cellBox(column)]} hyphenationCallback={wholeWords}>
+          {layout.totals?.[index] ?? ''}
+        </Text>
+      ))}
+    </View>
+  );
+}
+
+function cellBox(column: TableColumn) {
+  return { width: column.widthPt, textAlign: column.align };
+}
+
+/** One column's cells on one page, one line per table line: a row of n lines pads its shorter cells to n. */
+function columnText(layout: ReportLayout, column: number, start: number, end: number): string {
+  const parts: string[] = [];
+  for (let row = start; row < end; row++) {
+    const text = (layout.cells[row] as string[])[column] as string;
+    const lines = layout.rowLines[row] as number;
+    parts.push(lines === 1 ? text : text + '\n'.repeat(lines - 1 - countNewlines(text)));
+  }
+  return parts.join('\n');
+}
+
+function countNewlines(text: string): number {
+  let count = 0;
+  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) count++;
+  return count;
 }
