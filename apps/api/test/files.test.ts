@@ -92,6 +92,21 @@ describe('GET /v1/files/:fileId', () => {
     expect(response.rawPayload.equals(body)).toBe(true);
   });
 
+  it('offers the file under the name its worker chose, quoted and with an ASCII fallback, else under its id', async () => {
+    const named = outputFileId('pdf', 'job-named', 'xlsx');
+    await t.app.storage.put(storageKeys.file(named), body);
+    const download = async (id: string) =>
+      (await t.app.inject({ method: 'GET', url: `/v1/files/${id}`, headers: auth() })).headers['content-disposition'];
+
+    expect(await download(fileId)).toBe(`attachment; filename=${fileId}`);
+    await t.app.storage.put(storageKeys.downloadName(named), 'quarterly-sales-2026-12-02.xlsx');
+    expect(await download(named)).toBe('attachment; filename=quarterly-sales-2026-12-02.xlsx');
+    await t.app.storage.put(storageKeys.downloadName(named), 'ventes "été"-2026-12-02.xlsx');
+    expect(await download(named)).toBe(
+      `attachment; filename="ventes \\"?t?\\"-2026-12-02.xlsx"; filename*=UTF-8''ventes%20%22%C3%A9t%C3%A9%22-2026-12-02.xlsx`,
+    );
+  });
+
   it('answers 404 for unknown files and for ids that are not file names', async () => {
     for (const id of ['pdf-missing.pdf', '..%2F..%2Fetc%2Fpasswd', '.hidden', 'a..b']) {
       const response = await t.app.inject({ method: 'GET', url: `/v1/files/${id}`, headers: auth() });

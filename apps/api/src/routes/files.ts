@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ObjectNotFoundError, storageKeys } from '@nightshift/storage';
+import { create as contentDisposition } from 'content-disposition';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../errors/index.js';
@@ -83,6 +84,8 @@ export const fileRoutes: FastifyPluginAsyncZod<FileRoutesOptions> = async (app, 
     async (request, reply) => {
       const { fileId } = request.params;
       const key = storageKeys.file(fileId);
+      // Before the file is opened, so a failure here leaves no stream open.
+      const name = await downloadName(fileId);
       let body: Readable;
       try {
         body = await app.storage.stream(key);
@@ -96,12 +99,25 @@ export const fileRoutes: FastifyPluginAsyncZod<FileRoutesOptions> = async (app, 
       return (
         reply
           .type(contentTypesByExtension[extension] ?? 'application/octet-stream')
-          .header('content-disposition', `attachment; filename="${fileId}"`)
+          .header('content-disposition', contentDisposition(name))
           // Streams skip serialization; the schema above only documents the bytes.
           .send(body as unknown as string)
       );
     },
   );
+
+  /**
+   * The name the worker that made the file chose for it (a report's title and date), else the
+   * file id. `content-disposition` quotes it, with an RFC 5987 `filename*` when it is not ASCII.
+   */
+  async function downloadName(fileId: string): Promise<string> {
+    try {
+      return (await app.storage.get(storageKeys.downloadName(fileId))).toString('utf8').trim() || fileId;
+    } catch (error) {
+      if (error instanceof ObjectNotFoundError) return fileId;
+      throw error;
+    }
+  }
 };
 
 /** Its own scope: only image bodies are parsed here (anything else is a 415), and they stream to storage unbuffered. */
