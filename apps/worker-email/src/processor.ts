@@ -17,6 +17,16 @@ export function idempotencyKey(job: Pick<ContractJob<'email'>, 'queueQualifiedNa
   return key.length <= MAX_KEY_LENGTH ? key : `sha256:${createHash('sha256').update(key).digest('hex')}`;
 }
 
+/**
+ * `a***@example.com`: enough for a person reading job logs in the dashboard to tell which
+ * recipient it was, without the log becoming a list of addresses.
+ */
+export function maskedAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at <= 0) return '***';
+  return `${Array.from(address.slice(0, at))[0]}***${address.slice(at)}`;
+}
+
 export interface EmailProcessorOptions {
   transport: EmailTransport;
   from: string;
@@ -38,7 +48,7 @@ export function createProcessor({ transport, from, logger }: EmailProcessorOptio
       { idempotencyKey: idempotencyKey(job), queue: job.queueName, jobId: String(job.id), signal },
     );
     const sentAt = new Date().toISOString();
-    await job.log(`sent: ${id}`);
+    await job.log(`sent to ${maskedAddress(to)} (message ${id})`);
     await job.updateProgress(100);
     logger.info({ ...jobFields(job), template, transport: transport.name, messageId: id }, 'email sent');
     return { id, sentAt };

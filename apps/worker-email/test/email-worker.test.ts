@@ -67,7 +67,7 @@ describe('email worker with Resend', () => {
     expect((await queue.getJobLogs(String(job.id))).logs).toEqual([
       'rendering template "welcome"',
       'sending through resend',
-      'sent: stand-in-1',
+      'sent to u***@example.com (message stand-in-1)',
     ]);
     const [request] = standIn.requests;
     expect(request?.headers['idempotency-key']).toBe(`${env.QUEUE_PREFIX}:email:${job.id}:${job.timestamp}`);

@@ -84,6 +84,10 @@ describe('image-processing worker on a real queue', () => {
     // The resize ran as its own pass (a crop follows it), the crop and convert with the encoding.
     expect(progress).toEqual([33, 100]);
     running.worker.off('progress', onProgress);
+    // One line a person reads in the dashboard: each step with the size it made, then the file.
+    expect((await queue.getJobLogs(String(job.id))).logs).toEqual([
+      `resized to 200×150; cropped to 100×75 at (100,0); saved as webp, ${Math.ceil(written.length / 1024)} KB`,
+    ]);
 
     const again = next('completed', job.id);
     await job.retry('completed');

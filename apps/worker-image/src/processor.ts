@@ -34,6 +34,8 @@ export function createProcessor({ storage, maxPixels }: ImageProcessorOptions): 
     });
     const fileId = outputFileId('image-processing', String(job.id), extensionOf(image.format));
     const stored = await storage.put(storageKeys.file(fileId), image.data);
+    // Not awaited, for the reason progress is not: it lands ahead of the completion on the same connection.
+    job.log([...image.steps, `saved as ${image.format}, ${Math.ceil(stored.bytes / 1024)} KB`].join('; ')).catch(() => undefined);
     return { fileId, format: image.format, width: image.width, height: image.height, bytes: stored.bytes };
   };
 }

@@ -27,6 +27,8 @@ export interface EncodedImage {
   format: OutputFormat;
   width: number;
   height: number;
+  /** What each crop and resize did, for the job's log: `resized to 720×588`. */
+  steps: string[];
 }
 
 /** What one sharp pipeline does: sharp runs at most one extract before at most one resize. */
@@ -51,6 +53,7 @@ export async function runOperations(
   let size: Size = input.size;
   let pass: Pass = {};
   let output: OutputSettings = { format: defaultOutputFormat(input.format) };
+  const steps: string[] = [];
 
   for (const [index, operation] of operations.entries()) {
     const step = `operation ${index + 1} (${operation.type})`;
@@ -68,17 +71,20 @@ export async function runOperations(
     if (operation.type === 'crop') {
       checkCrop(size, operation.params, step);
       pass.crop = composeCrops(pass.crop, operation.params);
-      size = { width: operation.params.width, height: operation.params.height };
+      const { left, top, width, height } = operation.params;
+      size = { width, height };
+      steps.push(`cropped to ${width}×${height} at (${left},${top})`);
     } else {
       size = estimateResize(size, operation.params);
       checkPixels(size, maxPixels, `${step}: the resized image`);
       pass.resize = operation.params;
+      steps.push(`resized to ${size.width}×${size.height}`);
     }
   }
 
   const { data, info } = await run(encode(build(source, pass), output), imageId);
   onProgress?.(operations.length);
-  return { data, format: output.format, width: info.width, height: info.height };
+  return { data, format: output.format, width: info.width, height: info.height, steps };
 }
 
 function build(source: () => Sharp, { crop, resize }: Pass): Sharp {
