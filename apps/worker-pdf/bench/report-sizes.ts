@@ -14,7 +14,7 @@ import { createQueue } from '@nightshift/jobs';
 import { FileStorage, storageKeys } from '@nightshift/storage';
 import { QueueEvents } from 'bullmq';
 import { renderReport } from '../src/documents/render-report.js';
-import { sampleReport } from '../test/fixtures.js';
+import { reportSource, sampleReport } from '../test/fixtures.js';
 
 export type ReportFormat = PdfJob['format'];
 
@@ -62,16 +62,22 @@ export async function measureReportSizes({
     const result = await job.waitUntilFinished(events);
     return { ms: performance.now() - started, pages: result.pages, peakRssMb: await worker.peakRssMb() };
   };
+  // The stored bytes, as the worker reads them: both sides parse and check the same JSON.
+  const sources = new Map<number, Uint8Array>();
   const inProcess = async (format: ReportFormat, count: number) => {
+    const source = sources.get(count) as Uint8Array;
     const started = performance.now();
-    await renderReport({ format, report: sampleReport(count), generatedAt: new Date(), images: [] });
+    await renderReport({ format, source, generatedAt: new Date(), images: [] });
     return performance.now() - started;
   };
 
   try {
     await events.waitUntilReady();
-    for (const count of new Set([WARM_UP_ROWS, ...rows]))
-      await storage.put(storageKeys.report(reportId(count)), JSON.stringify(sampleReport(count)));
+    for (const count of new Set([WARM_UP_ROWS, ...rows])) {
+      const source = reportSource(sampleReport(count));
+      sources.set(count, source);
+      await storage.put(storageKeys.report(reportId(count)), source);
+    }
     const measures: ReportSizeMeasure[] = [];
     for (const format of formats) {
       await inProcess(format, WARM_UP_ROWS);

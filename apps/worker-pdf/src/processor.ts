@@ -45,10 +45,7 @@ export function createProcessor({
     if (job.id === undefined) throw new UnrecoverableError('pdf job has no id to name its output file after');
     const progress = progressReporter((value) => job.updateProgress(value));
 
-    const report = await loadReport(storage, reportId);
-    await job.log(
-      `loaded report ${reportId}: ${report.rows.length.toLocaleString('en-US')} rows, ${report.columns.length} columns`,
-    );
+    const source = await loadReport(storage, reportId);
     progress.report(LOADED);
     // A spreadsheet has no place for pictures; only the PDF embeds the children's images.
     const images = format === 'pdf' ? await loadImages(storage, await job.getChildrenValues()) : [];
@@ -61,18 +58,20 @@ export function createProcessor({
     let rendered: RenderedReport;
     try {
       rendered = await renderer.render(
-        { format, report, generatedAt, images },
+        { format, source, generatedAt, images },
         { signal, onProgress: (fraction) => progress.report(IMAGES_LOADED + (RENDERED - IMAGES_LOADED) * fraction) },
       );
     } catch (error) {
       // Rendering is a pure function of the stored data: a second attempt would fail the same way.
-      if (error instanceof RenderFailedError)
-        throw new UnrecoverableError(`rendering report ${reportId} as ${format} failed: ${error.message}`);
-      throw error;
+      if (!(error instanceof RenderFailedError)) throw error;
+      if (error.reason?.name === 'InvalidReportError')
+        throw new UnrecoverableError(`report ${reportId} at ${storageKeys.report(reportId)} ${error.reason.message}`);
+      throw new UnrecoverableError(`rendering report ${reportId} as ${format} failed: ${error.message}`);
     }
+    const { header } = rendered;
 
     const fileId = outputFileId('pdf', job.id, format);
-    const name = downloadName(report.title, generatedAt, report.timeZone ?? DEFAULT_TIME_ZONE, format);
+    const name = downloadName(header.title, generatedAt, header.timeZone ?? DEFAULT_TIME_ZONE, format);
     // The name first: whoever sees the new file sees its name too (a re-run rewrites both).
     await storage.put(storageKeys.downloadName(fileId), name);
     const stored = await storage.put(storageKeys.file(fileId), rendered.bytes);
@@ -80,7 +79,7 @@ export function createProcessor({
     await progress.flushed();
     const result: PdfResult = { fileId, format, bytes: stored.bytes, rows: rendered.rows, downloadName: name };
     if (rendered.pages !== undefined) result.pages = rendered.pages;
-    await job.log(`${describeRender(format, rendered)}: ${name}, ${formatBytes(stored.bytes)}`);
+    await job.log(`${describeRender(format, rendered)} → ${name} (${formatBytes(stored.bytes)})`);
     logger.info({ ...jobFields(job), reportId, userId, ...result }, 'report rendered');
     return result;
   };
@@ -89,7 +88,7 @@ export function createProcessor({
 /** `rendered 6 pages, 120 rows` or `wrote 120 rows`: what a person checking the job in the dashboard wants to know. */
 function describeRender(format: RenderRequest['format'], { pages, rows }: RenderedReport): string {
   const rowCount = `${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'}`;
-  if (format === 'xlsx') return `wrote ${rowCount} to a workbook`;
+  if (format === 'xlsx') return `wrote ${rowCount}`;
   return `rendered ${pages} page${pages === 1 ? '' : 's'}, ${rowCount}`;
 }
 

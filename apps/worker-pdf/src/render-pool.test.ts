@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleReport } from '../test/fixtures.js';
+import { reportSource, sampleReport } from '../test/fixtures.js';
 import { readPdf } from '../test/pdf-reader.js';
 import type { RenderRequest } from './documents/render-request.js';
 import { RenderFailedError, RenderPool } from './render-pool.js';
 
 const request = (overrides: Partial<RenderRequest> = {}): RenderRequest => ({
   format: 'pdf',
-  report: sampleReport(5),
+  source: reportSource(sampleReport(5)),
   generatedAt: new Date('2025-06-01T08:30:00.000Z'),
   images: [],
   ...overrides,
@@ -34,7 +34,7 @@ describe('RenderPool', () => {
     pool = new RenderPool({ size: 1 });
     const controller = new AbortController();
     // Aborts on the first progress message, when the thread is surely mid-render.
-    const rendering = pool.render(request({ format: 'xlsx', report: sampleReport(5_000) }), {
+    const rendering = pool.render(request({ format: 'xlsx', source: reportSource(sampleReport(5_000)) }), {
       signal: controller.signal,
       onProgress: () => controller.abort(new Error('cancelled by the test')),
     });
@@ -44,19 +44,24 @@ describe('RenderPool', () => {
     expect(again.rows).toBe(5);
   });
 
-  it('fails with RenderFailedError when rendering throws, and keeps the thread', async () => {
+  it('fails with RenderFailedError, saying what the thread threw, and keeps the thread', async () => {
     pool = new RenderPool({ size: 1 });
-    const broken = request({ report: { title: 'No columns' } as RenderRequest['report'] });
+    const broken = request({ source: Buffer.from(JSON.stringify({ title: 'No columns', rows: [] })) });
 
     const failure = await pool.render(broken).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(RenderFailedError);
-    expect((failure as Error).message).toMatch(/^TypeError: /);
+    expect((failure as RenderFailedError).reason).toEqual({
+      name: 'InvalidReportError',
+      message: expect.stringMatching(/^is invalid: columns: /),
+    });
     expect((await pool.render(request())).pages).toBe(1);
   });
 
   it('queues renders beyond its size and refuses them once closed', async () => {
     pool = new RenderPool({ size: 1 });
-    const results = await Promise.all([1, 2, 3].map((n) => pool.render(request({ format: 'xlsx', report: sampleReport(n) }))));
+    const results = await Promise.all(
+      [1, 2, 3].map((n) => pool.render(request({ format: 'xlsx', source: reportSource(sampleReport(n)) }))),
+    );
     expect(results.map((result) => result.rows)).toEqual([1, 2, 3]);
 
     await pool.close();

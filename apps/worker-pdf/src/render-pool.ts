@@ -20,6 +20,13 @@ export interface RenderOptions {
 export class RenderFailedError extends Error {
   readonly code = 'RENDER_FAILED';
   override readonly name = 'RenderFailedError';
+  /** The error the thread threw, by name and message, when it threw one (a crash has none). */
+  readonly reason?: { name: string; message: string };
+
+  constructor(message: string, options: ErrorOptions & { reason?: { name: string; message: string } } = {}) {
+    super(message, options);
+    if (options.reason) this.reason = { name: options.reason.name, message: options.reason.message };
+  }
 }
 
 /**
@@ -77,10 +84,15 @@ export class RenderPool {
           onProgress?.(message.fraction);
         } else if (message.type === 'done') {
           finish(true);
-          resolve({ bytes: message.bytes, rows: message.rows, pages: message.pages });
+          const { bytes, header, rows, pages } = message;
+          resolve({ bytes, header, rows, pages });
         } else {
           finish(true);
-          reject(Object.assign(new RenderFailedError(`${message.name}: ${message.message}`), { stack: message.stack }));
+          reject(
+            Object.assign(new RenderFailedError(`${message.name}: ${message.message}`, { reason: message }), {
+              stack: message.stack,
+            }),
+          );
         }
       };
       const onError = (error: Error) => {

@@ -1,11 +1,12 @@
 import { parentPort } from 'node:worker_threads';
+import type { ReportHeader } from '@nightshift/contracts';
 import { renderReport } from './documents/render-report.js';
 import type { RenderRequest } from './documents/render-request.js';
 
 /** What a render thread says back: progress as it goes, then exactly one of done or failed. */
 export type RenderThreadMessage =
   | { type: 'progress'; fraction: number }
-  | { type: 'done'; bytes: Uint8Array; rows: number; pages?: number }
+  | { type: 'done'; bytes: Uint8Array; header: ReportHeader; rows: number; pages?: number }
   | { type: 'failed'; name: string; message: string; stack?: string };
 
 /** Progress messages closer together than this are dropped: a 100,000-row workbook would otherwise send 100. */
@@ -27,7 +28,7 @@ port.on('message', async (request: RenderRequest) => {
     });
     // A copy of our own, so the transfer never detaches a buffer Node pools for other allocations.
     const bytes = new Uint8Array(rendered.bytes);
-    post({ type: 'done', bytes, rows: rendered.rows, pages: rendered.pages }, [bytes.buffer]);
+    post({ type: 'done', bytes, header: rendered.header, rows: rendered.rows, pages: rendered.pages }, [bytes.buffer]);
   } catch (error) {
     const failure = error instanceof Error ? error : new Error(String(error));
     post({ type: 'failed', name: failure.name, message: failure.message, stack: failure.stack });

@@ -1,5 +1,10 @@
-import type { ReportData } from '@nightshift/contracts';
+import { type ReportData, reportDataSchema } from '@nightshift/contracts';
 import sharp from 'sharp';
+
+/** A report as the API stores it: checked against the contract, and written in its field order (rows last). */
+export function reportSource(report: ReportData): Uint8Array {
+  return Buffer.from(JSON.stringify(reportDataSchema.parse(report)));
+}
 
 /** Columns as reports were stored before formats existed: `{ key, label }` only. */
 export const columns = [

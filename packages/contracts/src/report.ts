@@ -61,39 +61,63 @@ const locale = z.string().refine(isSupportedLocale, 'must be a BCP 47 locale suc
 /** An IANA time zone name. */
 const timeZone = z.string().refine(isTimeZone, 'must be an IANA time zone such as "Europe/Paris" or "UTC"');
 
+/** Everything but the rows. Readers that take a report's rows one at a time check it first. */
+const reportHeaderShape = {
+  title: boundedText(300),
+  columns: z.array(reportColumnSchema).min(1).max(MAX_REPORT_COLUMNS),
+  /** Formats numbers and dates; `en-US` without it. */
+  locale: locale.optional(),
+  /** The zone in which date-times and the generation time are shown; `UTC` without it. */
+  timeZone: timeZone.optional(),
+  /** The person or team the report is from, shown in its header. */
+  author: boundedText(200).optional(),
+};
+
+export const reportRowSchema = z.record(z.string(), reportCellSchema);
+export type ReportRow = z.infer<typeof reportRowSchema>;
+
+function checkColumnKeys(columns: readonly ReportColumn[], ctx: z.RefinementCtx): void {
+  const keys = new Set<string>();
+  columns.forEach((column, index) => {
+    if (keys.has(column.key))
+      ctx.addIssue({ code: 'custom', path: ['columns', index, 'key'], message: `duplicate column key "${column.key}"` });
+    keys.add(column.key);
+  });
+}
+
+export const reportHeaderSchema = z
+  .strictObject(reportHeaderShape)
+  .superRefine((header, ctx) => checkColumnKeys(header.columns, ctx));
+export type ReportHeader = z.infer<typeof reportHeaderSchema>;
+
+/**
+ * The first problem with a row of a report with these columns: a key that is not a column, or a
+ * value that does not fit its column's declared format. Shared by `reportDataSchema` and readers
+ * that check a report's rows one at a time.
+ */
+export function reportRowIssue(columns: readonly ReportColumn[], row: ReportRow): { key: string; message: string } | undefined {
+  for (const key of Object.keys(row)) {
+    if (!columns.some((column) => column.key === key)) return { key, message: `is not one of the report's column keys` };
+  }
+  for (const column of columns) {
+    if (column.format === undefined || column.format === 'text') continue;
+    const message = cellProblem(column.format, row[column.key] ?? null);
+    if (message !== undefined) return { key: column.key, message };
+  }
+  return undefined;
+}
+
+/** Rows come last, so a reader that streams them has read every other field first (the API stores reports in this order). */
 export const reportDataSchema = z
-  .strictObject({
-    title: boundedText(300),
-    columns: z.array(reportColumnSchema).min(1).max(MAX_REPORT_COLUMNS),
-    rows: z.array(z.record(z.string(), reportCellSchema)).max(MAX_REPORT_ROWS),
-    /** Formats numbers and dates; `en-US` without it. */
-    locale: locale.optional(),
-    /** The zone in which date-times and the generation time are shown; `UTC` without it. */
-    timeZone: timeZone.optional(),
-    /** The person or team the report is from, shown in its header. */
-    author: boundedText(200).optional(),
-  })
+  .strictObject({ ...reportHeaderShape, rows: z.array(reportRowSchema).max(MAX_REPORT_ROWS) })
   .superRefine((report, ctx) => {
-    const keys = new Set<string>();
-    report.columns.forEach((column, index) => {
-      if (keys.has(column.key))
-        ctx.addIssue({ code: 'custom', path: ['columns', index, 'key'], message: `duplicate column key "${column.key}"` });
-      keys.add(column.key);
-    });
-    const declared = report.columns.filter((column) => column.format !== undefined && column.format !== 'text');
+    checkColumnKeys(report.columns, ctx);
     for (const [index, row] of report.rows.entries()) {
-      const unknown = Object.keys(row).find((key) => !keys.has(key));
-      if (unknown !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['rows', index, unknown], message: `is not one of the report's column keys` });
+      const issue = reportRowIssue(report.columns, row);
+      if (issue !== undefined) {
+        // One issue is enough to fix the producer; a 100,000-row report must not answer with 100,000.
+        ctx.addIssue({ code: 'custom', path: ['rows', index, issue.key], message: issue.message });
         return;
-      }
-      for (const column of declared) {
-        const problem = cellProblem(column.format as ColumnFormat, row[column.key] ?? null);
-        if (problem !== undefined) {
-          // One issue is enough to fix the producer; a 100,000-row report must not answer with 100,000.
-          ctx.addIssue({ code: 'custom', path: ['rows', index, column.key], message: problem });
-          return;
-        }
       }
     }
   });

@@ -1,6 +1,6 @@
 import type { ReportData } from '@nightshift/contracts';
 import { describe, expect, it } from 'vitest';
-import { cellFormatter, columnTotals, describeGeneratedAt, isoDateIn, parseIsoDate, resolveColumns } from './cells.js';
+import { ColumnTotals, cellFormatter, describeGeneratedAt, isoDateIn, parseIsoDate, resolveColumns } from './cells.js';
 
 describe('parseIsoDate', () => {
   it('reads a calendar date as UTC midnight', () => {
@@ -25,10 +25,11 @@ describe('parseIsoDate', () => {
 });
 
 const report = (columns: ReportData['columns'], rows: ReportData['rows']): ReportData => ({ title: 't', columns, rows });
+const resolveAll = (data: ReportData) => resolveColumns(data.columns, data.rows);
 
 describe('resolveColumns', () => {
   it('infers a format for columns that declare none, and right-aligns numbers', () => {
-    const resolved = resolveColumns(
+    const resolved = resolveAll(
       report(
         [
           { key: 'n', label: 'N' },
@@ -59,14 +60,14 @@ describe('resolveColumns', () => {
   });
 
   it('keeps a declared format and its settings', () => {
-    const [column] = resolveColumns(report([{ key: 'p', label: 'P', format: 'percent', decimals: 2 }], [{ p: 'x' }]));
+    const [column] = resolveAll(report([{ key: 'p', label: 'P', format: 'percent', decimals: 2 }], [{ p: 'x' }]));
     expect(column).toMatchObject({ format: 'percent', decimals: 2, align: 'right', total: false });
   });
 });
 
 describe('cellFormatter', () => {
   const format = (column: ReportData['columns'][number], value: ReportData['rows'][number][string], locale = 'en-US') => {
-    const [resolved] = resolveColumns(report([column], [{ [column.key]: value ?? null }]));
+    const [resolved] = resolveAll(report([column], [{ [column.key]: value ?? null }]));
     return cellFormatter(resolved as NonNullable<typeof resolved>, { locale, timeZone: 'Europe/Paris' })(value ?? null);
   };
 
@@ -99,7 +100,7 @@ describe('cellFormatter', () => {
   });
 });
 
-describe('columnTotals', () => {
+describe('ColumnTotals', () => {
   it('sums the columns that ask for it, skipping nulls', () => {
     const data = report(
       [
@@ -108,7 +109,9 @@ describe('columnTotals', () => {
       ],
       [{ q: 2, p: 1 }, { q: null, p: 2 }, { q: 5 }],
     );
-    expect(columnTotals(resolveColumns(data), data.rows)).toEqual(new Map([['q', 7]]));
+    const totals = new ColumnTotals(resolveAll(data));
+    for (const row of data.rows) totals.add(row);
+    expect([totals.of('q'), totals.of('p')]).toEqual([7, undefined]);
   });
 });
 

@@ -1,7 +1,9 @@
-import type { ColumnFormat, ReportCell, ReportColumn, ReportData } from '@nightshift/contracts';
+import type { ColumnFormat, ReportCell, ReportColumn, ReportRow } from '@nightshift/contracts';
 
 export const DEFAULT_LOCALE = 'en-US';
 export const DEFAULT_TIME_ZONE = 'UTC';
+/** Heads the totals row, in the first column when that column has no sum of its own. */
+export const TOTALS_LABEL = 'Total';
 
 /** A column with its format settled: declared, or inferred from its values when the report predates formats. */
 export interface ResolvedColumn {
@@ -20,9 +22,10 @@ export interface ResolvedColumn {
 const RIGHT_ALIGNED: readonly ColumnFormat[] = ['integer', 'decimal', 'currency', 'percent'];
 const DEFAULT_DECIMALS: Partial<Record<ColumnFormat, number>> = { decimal: 2, percent: 1 };
 
-export function resolveColumns(report: ReportData): ResolvedColumn[] {
-  return report.columns.map((column) => {
-    const format = column.format ?? inferFormat(report.rows, column.key);
+/** `rows` are what formats are inferred from: all of them, or the first ones when rows are written as they are read. */
+export function resolveColumns(columns: readonly ReportColumn[], rows: readonly ReportRow[]): ResolvedColumn[] {
+  return columns.map((column) => {
+    const format = column.format ?? inferFormat(rows, column.key);
     const inferredDecimal = column.format === undefined && format === 'decimal';
     return {
       key: column.key,
@@ -41,7 +44,7 @@ export function resolveColumns(report: ReportData): ResolvedColumn[] {
  * A format from the values themselves, for columns that declare none: all numbers read as
  * numbers, all booleans as Yes/No, all ISO dates as dates; anything mixed stays text.
  */
-function inferFormat(rows: ReportData['rows'], key: ReportColumn['key']): ColumnFormat {
+function inferFormat(rows: readonly ReportRow[], key: ReportColumn['key']): ColumnFormat {
   let numbers = 0;
   let integers = 0;
   let booleans = 0;
@@ -119,18 +122,29 @@ function numberFormat(column: ResolvedColumn, locale: string): Intl.NumberFormat
   return new Intl.NumberFormat(locale, digits);
 }
 
-/** Sums of the columns that ask for a total, by key; exact for integers, floating point otherwise. */
-export function columnTotals(columns: ResolvedColumn[], rows: ReportData['rows']): Map<string, number> {
-  const totals = new Map<string, number>();
-  for (const column of columns.filter((candidate) => candidate.total)) {
-    let sum = 0;
-    for (const row of rows) {
-      const value = row[column.key];
-      if (typeof value === 'number') sum += value;
-    }
-    totals.set(column.key, sum);
+/** Sums of the columns that ask for a total, added up row by row; exact for integers, floating point otherwise. */
+export class ColumnTotals {
+  readonly #sums = new Map<string, number>();
+
+  constructor(columns: readonly ResolvedColumn[]) {
+    for (const column of columns) if (column.total) this.#sums.set(column.key, 0);
   }
-  return totals;
+
+  get any(): boolean {
+    return this.#sums.size > 0;
+  }
+
+  add(row: ReportRow): void {
+    for (const [key, sum] of this.#sums) {
+      const value = row[key];
+      if (typeof value === 'number') this.#sums.set(key, sum + value);
+    }
+  }
+
+  /** The column's sum, or undefined when it asks for none. */
+  of(key: string): number | undefined {
+    return this.#sums.get(key);
+  }
 }
 
 /** "Generated December 2, 2026 at 2:05 PM (Europe/Paris)": the zone is named, never guessed from the server. */

@@ -9,6 +9,7 @@ import {
   image,
   longCustomerName,
   orderId,
+  reportSource,
   sampleReport,
 } from '../../test/fixtures.js';
 import { lineOf, type PageWords, readPdf, readPdfWords, screenshotFirstPage, type Word } from '../../test/pdf-reader.js';
@@ -18,7 +19,7 @@ import type { RenderRequest } from './render-request.js';
 const generatedAt = new Date('2026-12-02T13:05:00.000Z');
 const request = (overrides: Partial<RenderRequest> = {}): RenderRequest => ({
   format: 'pdf',
-  report: sampleReport(3),
+  source: reportSource(sampleReport(3)),
   generatedAt,
   images: [],
   ...overrides,
@@ -52,7 +53,7 @@ describe('renderPdf', () => {
   });
 
   it('formats every declared column for the locale, names the zone, right-aligns numbers under right-aligned headers, and totals', async () => {
-    const rendered = await renderPdf(request({ report: formattedReport(4) }));
+    const rendered = await renderPdf(request({ source: reportSource(formattedReport(4)) }));
     const [page] = await readPdfWords(rendered.bytes);
     const text = (await readPdf(rendered.bytes)).pages[0] as string;
 
@@ -79,7 +80,9 @@ describe('renderPdf', () => {
   it('never splits a row of long names across pages and ends without a blank page (120 rows)', async () => {
     const rows = 120;
     const progress: number[] = [];
-    const rendered = await renderPdf(request({ report: formattedReport(rows) }), (fraction) => progress.push(fraction));
+    const rendered = await renderPdf(request({ source: reportSource(formattedReport(rows)) }), (fraction) =>
+      progress.push(fraction),
+    );
     const pages = await readPdfWords(rendered.bytes);
     await screenshotFirstPage(rendered.bytes, 'long-names-120-rows');
 
@@ -126,7 +129,7 @@ describe('renderPdf', () => {
   });
 
   it('rasterises page 1 (pdftoppm) into a picture that is an A4 page with ink on it', async () => {
-    const rendered = await renderPdf(request({ report: formattedReport(30) }));
+    const rendered = await renderPdf(request({ source: reportSource(formattedReport(30)) }));
     const png = await screenshotFirstPage(rendered.bytes, 'formatted-30-rows');
 
     const { width, height } = await sharp(png).metadata();
@@ -138,7 +141,7 @@ describe('renderPdf', () => {
   });
 
   it('renders a report without rows as one page with its header', async () => {
-    const rendered = await renderPdf(request({ report: sampleReport(0) }));
+    const rendered = await renderPdf(request({ source: reportSource(sampleReport(0)) }));
     const pdf = await readPdf(rendered.bytes);
     expect(rendered).toMatchObject({ pages: 1, rows: 0 });
     expect(pdf.pages[0]).toContain('Customer');
@@ -146,7 +149,7 @@ describe('renderPdf', () => {
   });
 
   it('numbers pages across runs of pages, so a long report reads as one document', async () => {
-    const rendered = await renderPdf(request({ report: sampleReport(1_500) }));
+    const rendered = await renderPdf(request({ source: reportSource(sampleReport(1_500)) }));
     const pdf = await readPdf(rendered.bytes);
     expect(pdf.pageCount).toBe(rendered.pages);
     expect(pdf.pageCount).toBeGreaterThan(20);
@@ -158,7 +161,7 @@ describe('renderPdf', () => {
   });
 
   it('renders hostile strings without crashing; a cell too long for a page ends in an ellipsis', async () => {
-    const rendered = await renderPdf(request({ report: hostileReport() }));
+    const rendered = await renderPdf(request({ source: reportSource(hostileReport()) }));
     const pdf = await readPdf(rendered.bytes);
     const text = pdf.pages.join('\n');
 

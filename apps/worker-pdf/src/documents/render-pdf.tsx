@@ -1,5 +1,7 @@
+import type { ReportHeader, ReportRow } from '@nightshift/contracts';
 import { renderToBuffer } from '@react-pdf/renderer';
 import { PDFDocument } from 'pdf-lib';
+import { readReport } from './read-report.js';
 import type { RenderedReport, RenderProgress, RenderRequest } from './render-request.js';
 import { ReportPages } from './report-document.js';
 import { layoutReport } from './report-layout.js';
@@ -10,7 +12,8 @@ import { layoutReport } from './report-layout.js';
  * the nodes: runs of pages keep both small, and give progress as each run is written.
  */
 export const PAGES_PER_RUN = 20;
-/** Formatting and wrapping every cell comes before any page is drawn. */
+/** Reading the report, then formatting and wrapping every cell, come before any page is drawn. */
+const READ_SHARE = 0.05;
 const LAYOUT_SHARE = 0.1;
 
 /**
@@ -19,7 +22,18 @@ const LAYOUT_SHARE = 0.1;
  * document. Synchronous CPU work for most of its duration: run it off the main thread.
  */
 export async function renderPdf(request: RenderRequest, onProgress: RenderProgress = () => {}): Promise<RenderedReport> {
-  const { report, generatedAt, images } = request;
+  const { generatedAt, images } = request;
+  let header: ReportHeader | undefined;
+  const rows: ReportRow[] = [];
+  await readReport(request.source, {
+    header: (read) => {
+      header = read;
+    },
+    row: (row) => rows.push(row),
+    progress: (fraction) => onProgress(READ_SHARE * fraction),
+  });
+  // readReport calls `header` before it returns, or throws.
+  const report = { ...(header as ReportHeader), rows };
   const layout = layoutReport({ report, generatedAt, images });
   const total = layout.pages.length;
   onProgress(LAYOUT_SHARE);
@@ -41,5 +55,5 @@ export async function renderPdf(request: RenderRequest, onProgress: RenderProgre
   document.setModificationDate(generatedAt);
   if (report.locale) document.setLanguage(report.locale);
   const bytes = await document.save();
-  return { bytes, pages: total, rows: report.rows.length };
+  return { bytes, header: header as ReportHeader, pages: total, rows: rows.length };
 }

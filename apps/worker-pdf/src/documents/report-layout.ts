@@ -1,13 +1,14 @@
 import type { ReportData } from '@nightshift/contracts';
 import {
+  ColumnTotals,
   cellFormatter,
-  columnTotals,
   DEFAULT_LOCALE,
   DEFAULT_TIME_ZONE,
   describeGeneratedAt,
   type FormatSettings,
   type ResolvedColumn,
   resolveColumns,
+  TOTALS_LABEL,
 } from './cells.js';
 import type { EmbeddedImage } from './render-request.js';
 import { type FontName, SLACK, TextMetrics } from './text-metrics.js';
@@ -93,7 +94,7 @@ const metrics = new TextMetrics();
 
 export function layoutReport({ report, generatedAt, images }: LayoutInput): ReportLayout {
   const settings: FormatSettings = { locale: report.locale ?? DEFAULT_LOCALE, timeZone: report.timeZone ?? DEFAULT_TIME_ZONE };
-  const columns = resolveColumns(report);
+  const columns = resolveColumns(report.columns, report.rows);
   const formatters = columns.map((column) => cellFormatter(column, settings));
 
   // Pass 1: every cell's text, and each column's widest line.
@@ -106,15 +107,15 @@ export function layoutReport({ report, generatedAt, images }: LayoutInput): Repo
       return text;
     }),
   );
-  const totalsByKey = columnTotals(columns, report.rows);
-  const totals =
-    totalsByKey.size === 0
-      ? undefined
-      : columns.map((column, index) => {
-          const sum = totalsByKey.get(column.key);
-          if (sum !== undefined) return (formatters[index] as (typeof formatters)[number])(sum);
-          return index === 0 ? 'Total' : '';
-        });
+  const sums = new ColumnTotals(columns);
+  for (const row of report.rows) sums.add(row);
+  const totals = !sums.any
+    ? undefined
+    : columns.map((column, index) => {
+        const sum = sums.of(column.key);
+        if (sum !== undefined) return (formatters[index] as (typeof formatters)[number])(sum);
+        return index === 0 ? TOTALS_LABEL : '';
+      });
   if (totals) {
     totals.forEach((text, index) => {
       widest[index] = Math.max(widest[index] as number, metrics.width(text, 'Helvetica-Bold', FONT_SIZE));
