@@ -27,6 +27,7 @@ const line = `${LINE}pt`;
 /** Text sits high in its line box; this centres a line between the rules above and below it. */
 const BASELINE_NUDGE = 1.5;
 const RULE = '#d9d9d9';
+const DARK_RULE = '#4a5a6a';
 
 const styles = StyleSheet.create({
   page: {
@@ -41,13 +42,13 @@ const styles = StyleSheet.create({
   images: { flexDirection: 'row', flexWrap: 'wrap', marginTop: IMAGE_GAP },
   image: { marginRight: IMAGE_GAP, marginBottom: IMAGE_GAP },
   imageNote: { fontSize: NOTE_SIZE, color: '#888888', marginRight: IMAGE_GAP, marginBottom: IMAGE_GAP, lineHeight: line },
-  headerRow: { flexDirection: 'row', backgroundColor: '#e8edf3', borderBottomWidth: HEADER_RULE, borderBottomColor: '#4a5a6a' },
-  headerCell: { fontFamily: 'Helvetica-Bold', paddingHorizontal: CELL_PADDING, top: BASELINE_NUDGE, lineHeight: line },
+  boldRow: { flexDirection: 'row' },
+  boldCell: { fontFamily: 'Helvetica-Bold', paddingHorizontal: CELL_PADDING, top: BASELINE_NUDGE, lineHeight: line },
+  header: { backgroundColor: '#e8edf3', borderBottomWidth: HEADER_RULE, borderBottomColor: DARK_RULE },
+  totals: { borderTopWidth: HEADER_RULE, borderTopColor: DARK_RULE },
   body: { flexDirection: 'row' },
   rules: { position: 'absolute', top: 0, left: 0 },
   cell: { paddingHorizontal: CELL_PADDING, top: BASELINE_NUDGE, lineHeight: line },
-  totalsRow: { flexDirection: 'row', borderTopWidth: HEADER_RULE, borderTopColor: '#4a5a6a' },
-  totalsCell: { fontFamily: 'Helvetica-Bold', paddingHorizontal: CELL_PADDING, top: BASELINE_NUDGE, lineHeight: line },
   footer: {
     position: 'absolute',
     bottom: 20,
@@ -80,9 +81,11 @@ export function ReportPages({ layout, from, to }: ReportPagesProps) {
         return (
           <Page key={index} size="A4" orientation={layout.orientation} style={[styles.page, pageHeight]} wrap={false}>
             {index === 0 && <TitleBlock layout={layout} />}
-            {hasRows && <HeaderRow layout={layout} />}
+            {hasRows && <BoldRow layout={layout} texts={layout.header} height={layout.headerHeight} rule={styles.header} />}
             {hasRows && <Body layout={layout} start={slice.start} end={slice.end} />}
-            {isLast && layout.totals && <TotalsRow layout={layout} />}
+            {isLast && layout.totals && (
+              <BoldRow layout={layout} texts={layout.totals} height={layout.totalsHeight} rule={styles.totals} />
+            )}
             <Text style={styles.footer}>{`Page ${index + 1} of ${total}`}</Text>
           </Page>
         );
@@ -124,12 +127,20 @@ function TitleBlock({ layout }: { layout: ReportLayout }) {
   );
 }
 
-function HeaderRow({ layout }: { layout: ReportLayout }) {
+/** The header row and the totals row: a bold line or more per column, over or under a rule. */
+interface BoldRowProps {
+  layout: ReportLayout;
+  texts: string[];
+  height: number;
+  rule: (typeof styles)['header' | 'totals'];
+}
+
+function BoldRow({ layout, texts, height, rule }: BoldRowProps) {
   return (
-    <View style={[styles.headerRow, { height: layout.headerHeight }]}>
+    <View style={[styles.boldRow, rule, { height }]}>
       {layout.columns.map((column, index) => (
-        <Text key={column.key} style={[styles.headerCell, cellBox(column)]} hyphenationCallback={wholeWords}>
-          {(layout.header[index] as string[]).join('\n')}
+        <Text key={column.key} style={[styles.boldCell, cellBox(column)]} hyphenationCallback={wholeWords}>
+          {texts[index] ?? ''}
         </Text>
       ))}
     </View>
@@ -157,18 +168,6 @@ function Body({ layout, start, end }: { layout: ReportLayout; start: number; end
       {layout.columns.map((column, index) => (
         <Text key={column.key} style={[styles.cell, cellBox(column)]} hyphenationCallback={wholeWords}>
           {columnText(layout, index, start, end)}
-        </Text>
-      ))}
-    </View>
-  );
-}
-
-function TotalsRow({ layout }: { layout: ReportLayout }) {
-  return (
-    <View style={[styles.totalsRow, { height: layout.totalsHeight }]}>
-      {layout.columns.map((column, index) => (
-        <Text key={column.key} style={[styles.totalsCell, cellBox(column)]} hyphenationCallback={wholeWords}>
-          {layout.totals?.[index] ?? ''}
         </Text>
       ))}
     </View>

@@ -29,8 +29,8 @@ export interface ReportLayout {
   images: PlacedImage[];
   titleBlockHeight: number;
   columns: TableColumn[];
-  /** Label lines per column, and the header row's height (its rule included). */
-  header: string[][];
+  /** Each column's label, its lines joined by "\n", and the header row's height (its rule included). */
+  header: string[];
   headerHeight: number;
   /** Per row, per column: the cell's lines joined by "\n"; and each row's height in lines. */
   cells: string[][];
@@ -180,7 +180,7 @@ export function layoutReport({ report, generatedAt, images }: LayoutInput): Repo
     images: placed.images,
     titleBlockHeight,
     columns: tableColumns,
-    header,
+    header: header.map((lines) => lines.join('\n')),
     headerHeight,
     cells,
     rowLines,
