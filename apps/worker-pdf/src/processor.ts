@@ -4,6 +4,7 @@ import { outputFileId, type Storage, storageKeys } from '@nightshift/storage';
 import { jobFields, type Logger } from '@nightshift/worker-runtime';
 import { UnrecoverableError } from 'bullmq';
 import { DEFAULT_TIME_ZONE } from './documents/cells.js';
+import { InvalidReportError } from './documents/read-report.js';
 import type { RenderedReport, RenderRequest } from './documents/render-request.js';
 import { downloadName } from './download-name.js';
 import { loadImages } from './load-images.js';
@@ -64,7 +65,7 @@ export function createProcessor({
     } catch (error) {
       // Rendering is a pure function of the stored data: a second attempt would fail the same way.
       if (!(error instanceof RenderFailedError)) throw error;
-      if (error.reason?.name === 'InvalidReportError')
+      if (error.reason?.name === InvalidReportError.name)
         throw new UnrecoverableError(`report ${reportId} at ${storageKeys.report(reportId)} ${error.reason.message}`);
       throw new UnrecoverableError(`rendering report ${reportId} as ${format} failed: ${error.message}`);
     }

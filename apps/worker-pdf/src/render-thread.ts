@@ -9,7 +9,7 @@ export type RenderThreadMessage =
   | { type: 'done'; bytes: Uint8Array; header: ReportHeader; rows: number; pages?: number }
   | { type: 'failed'; name: string; message: string; stack?: string };
 
-/** Progress messages closer together than this are dropped: a 100,000-row workbook would otherwise send 100. */
+/** Progress messages closer together than this are dropped: a long PDF reports after each of its many runs of pages. */
 const PROGRESS_STEP = 0.01;
 
 // Entry point of a render thread (see RenderPool). It only lays out and serializes: the job, Redis and storage

@@ -100,11 +100,9 @@ function TitleBlock({ layout }: { layout: ReportLayout }) {
       <Text style={styles.title} hyphenationCallback={wholeWords}>
         {layout.title.join('\n')}
       </Text>
-      {layout.meta.map((text) => (
-        <Text key={text} style={styles.meta} hyphenationCallback={wholeWords}>
-          {text}
-        </Text>
-      ))}
+      <Text style={styles.meta} hyphenationCallback={wholeWords}>
+        {layout.meta.join('\n')}
+      </Text>
       {layout.images.length > 0 && (
         <View style={styles.images}>
           {layout.images.map(({ image, width, height }) =>

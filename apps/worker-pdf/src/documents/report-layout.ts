@@ -23,7 +23,7 @@ import { type FontName, SLACK, TextMetrics } from './text-metrics.js';
 export interface ReportLayout {
   orientation: 'portrait' | 'landscape';
   page: { width: number; height: number };
-  /** The title block on page 1: wrapped title lines, the lines under it, and the images with their drawn sizes. */
+  /** The title block on page 1: wrapped title lines, the lines under it (each its own), and the images with their drawn sizes. */
   title: string[];
   meta: string[];
   images: PlacedImage[];
@@ -101,7 +101,7 @@ export function layoutReport({ report, generatedAt, images }: LayoutInput): Repo
   const widest = columns.map((column) => metrics.width(column.label, 'Helvetica-Bold', FONT_SIZE));
   const cells = report.rows.map((row) =>
     columns.map((column, index) => {
-      const text = (formatters[index] as (typeof formatters)[number])(row[column.key] ?? null);
+      const text = formatters[index]?.(row[column.key] ?? null) ?? '';
       const width = metrics.width(text, 'Helvetica', FONT_SIZE);
       if (width > (widest[index] as number)) widest[index] = width;
       return text;
@@ -113,7 +113,7 @@ export function layoutReport({ report, generatedAt, images }: LayoutInput): Repo
     ? undefined
     : columns.map((column, index) => {
         const sum = sums.of(column.key);
-        if (sum !== undefined) return (formatters[index] as (typeof formatters)[number])(sum);
+        if (sum !== undefined) return formatters[index]?.(sum) ?? '';
         return index === 0 ? TOTALS_LABEL : '';
       });
   if (totals) {
@@ -160,8 +160,8 @@ export function layoutReport({ report, generatedAt, images }: LayoutInput): Repo
   const totalsHeight = wrappedTotals ? LINE * Math.max(...wrappedTotals.map((lines) => lines.length)) + HEADER_RULE : 0;
 
   const title = metrics.wrap(report.title, contentWidth, 'Helvetica-Bold', TITLE_SIZE, Number.POSITIVE_INFINITY);
-  const meta = [describeGeneratedAt(generatedAt, settings), ...(report.author ? [`Prepared by ${report.author}`] : [])].map(
-    (line) => metrics.wrap(line, contentWidth, 'Helvetica', FONT_SIZE, 2).join(' '),
+  const meta = [describeGeneratedAt(generatedAt, settings), ...(report.author ? [`Prepared by ${report.author}`] : [])].flatMap(
+    (line) => metrics.wrap(line, contentWidth, 'Helvetica', FONT_SIZE, Number.POSITIVE_INFINITY),
   );
   const textHeight = title.length * TITLE_LINE + meta.length * LINE;
   const placed = placeImages(images, contentWidth, contentHeight * TITLE_BLOCK_SHARE - textHeight, metrics);
