@@ -68,6 +68,13 @@ describe('PUT /v1/reports/:reportId', () => {
     expect(JSON.parse((await t.app.storage.get(storageKeys.report('q3'))).toString()).title).toBe('Sales (revised)');
   });
 
+  it('stores the rows after every other field, as the PDF worker reads them: in one pass, as a stream', async () => {
+    const body = { rows: report.rows, locale: 'fr-FR', columns: report.columns, title: 'Ventes' };
+    expect((await put('q5', body)).statusCode).toBe(201);
+    const stored = JSON.parse((await t.app.storage.get(storageKeys.report('q5'))).toString());
+    expect(Object.keys(stored)).toEqual(['title', 'columns', 'locale', 'rows']);
+  });
+
   it('checks the data against the report contract and the id against the storage rules', async () => {
     const bad = await put('q4', { ...report, rows: [{ region: 'North', profit: 3 }] });
     expect(bad.statusCode).toBe(400);
