@@ -1,114 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import {
-  InvalidJobDataError,
-  type JobData,
-  jobContracts,
-  parseJobData,
-  type QueueName,
-  reportDataSchema,
-  toJobDataIssues,
-} from './index.js';
-
-const welcome = {
-  to: 'ada@example.com',
-  subject: 'Welcome to Nightshift',
-  template: 'welcome',
-  data: { name: 'Ada', activationUrl: 'https://app.example.com/activate/abc' },
-} satisfies JobData['email'];
-
-const valid: { [Q in QueueName]: JobData[Q][] } = {
-  email: [
-    welcome,
-    { to: 'ada@example.com', template: 'reset-password', data: { resetUrl: 'https://app.example.com/reset/xyz' } },
-    { to: 'ada@example.com', template: 'trial-expiry', data: {} },
-    { to: 'ada@example.com', template: 'weekly-digest', data: {} },
-    { to: 'ada@example.com', template: 'invoice', data: { invoiceNumber: 'INV-1', amountCents: 1999, currency: 'EUR' } },
-    {
-      to: 'ada@example.com',
-      template: 'report-ready',
-      data: { reportTitle: 'Q3', downloadUrl: 'http://localhost:3000/v1/files/a.pdf' },
-    },
-  ],
-  pdf: [
-    { reportId: 'r-1', userId: 'u_1', format: 'pdf' },
-    { reportId: 'r-1', userId: 'u_1', format: 'xlsx' },
-  ],
-  'image-processing': [
-    { imageId: 'img1', operations: [{ type: 'resize', params: { width: 720, fit: 'inside' } }] },
-    {
-      imageId: 'img1',
-      operations: [
-        { type: 'crop', params: { left: 0, top: 10, width: 100, height: 50 } },
-        { type: 'resize', params: { height: 20, fit: 'cover', withoutEnlargement: true } },
-        { type: 'convert', params: { format: 'webp', quality: 80 } },
-      ],
-    },
-  ],
-};
+import { invalidPayloads, validPayloads } from '../test/payloads.js';
+import { InvalidJobDataError, jobContracts, parseJobData, type QueueName, reportDataSchema, toJobDataIssues } from './index.js';
 
 describe('valid payloads', () => {
-  for (const queue of Object.keys(valid) as QueueName[]) {
-    it.each(valid[queue].map((data) => [JSON.stringify(data).slice(0, 80), data]))(`${queue} accepts %s`, (_label, data) => {
-      expect(parseJobData(queue, data)).toEqual(data);
-    });
+  for (const queue of Object.keys(validPayloads) as QueueName[]) {
+    it.each(validPayloads[queue].map((data) => [JSON.stringify(data).slice(0, 80), data]))(
+      `${queue} accepts %s`,
+      (_label, data) => {
+        expect(parseJobData(queue, data)).toEqual(data);
+      },
+    );
   }
 });
 
-const resize = (params: object) => ({ imageId: 'img1', operations: [{ type: 'resize', params }] });
-
-/** [queue, payload, the field the error must name] */
-const invalid: [QueueName, unknown, string][] = [
-  ['email', { ...welcome, to: 'not-an-address' }, 'to'],
-  ['email', { ...welcome, to: `${'a'.repeat(250)}@example.com` }, 'to'],
-  ['email', { ...welcome, subject: 'x'.repeat(201) }, 'subject'],
-  ['email', { ...welcome, template: 'newsletter' }, 'template'],
-  ['email', { ...welcome, data: { name: 'Ada' } }, 'data.activationUrl'],
-  ['email', { ...welcome, data: { name: 'Ada', activationUrl: 'javascript:alert(1)' } }, 'data.activationUrl'],
-  ['email', { ...welcome, data: { ...welcome.data, extra: 1 } }, 'data'],
-  ['email', { ...welcome, cc: 'someone@example.com' }, ''],
-  [
-    'email',
-    { to: 'ada@example.com', template: 'invoice', data: { invoiceNumber: 'INV-1', amountCents: 1.5, currency: 'EUR' } },
-    'data.amountCents',
-  ],
-  [
-    'email',
-    { to: 'ada@example.com', template: 'invoice', data: { invoiceNumber: 'INV-1', amountCents: 1, currency: 'euro' } },
-    'data.currency',
-  ],
-  ['pdf', { reportId: 'r1', userId: 'u1', format: 'docx' }, 'format'],
-  ['pdf', { reportId: '../../etc/passwd', userId: 'u1', format: 'pdf' }, 'reportId'],
-  ['pdf', { reportId: 'r1', format: 'pdf' }, 'userId'],
-  ['image-processing', { imageId: 'img1', operations: [] }, 'operations'],
-  [
-    'image-processing',
-    { imageId: 'img1', operations: Array(21).fill({ type: 'convert', params: { format: 'png' } }) },
-    'operations',
-  ],
-  ['image-processing', { imageId: 'img1', operations: [{ type: 'blur', params: {} }] }, 'operations[0].type'],
-  ['image-processing', resize({ fit: 'cover' }), 'operations[0].params.width'],
-  ['image-processing', resize({ width: 0, fit: 'cover' }), 'operations[0].params.width'],
-  ['image-processing', resize({ width: 100, fit: 'stretch' }), 'operations[0].params.fit'],
-  ['image-processing', resize({ width: 100, fit: 'cover', left: 3 }), 'operations[0].params'],
-  [
-    'image-processing',
-    { imageId: 'img1', operations: [{ type: 'crop', params: { left: -1, top: 0, width: 1, height: 1 } }] },
-    'operations[0].params.left',
-  ],
-  [
-    'image-processing',
-    { imageId: 'img1', operations: [{ type: 'convert', params: { format: 'gif' } }] },
-    'operations[0].params.format',
-  ],
-  [
-    'image-processing',
-    { imageId: 'img1', operations: [{ type: 'convert', params: { format: 'png', quality: 101 } }] },
-    'operations[0].params.quality',
-  ],
-];
-
 describe('invalid payloads', () => {
-  it.each(invalid)('%s rejects %j naming %s', (queue, data, path) => {
+  it.each(invalidPayloads)('%s rejects %j naming %s', (queue, data, path) => {
     let error: unknown;
     try {
       parseJobData(queue, data);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defineContract } from './define-contract.js';
 import { boundedText, httpUrl } from './fields.js';
 
 /**
@@ -71,3 +72,5 @@ export const emailResultSchema = z.strictObject({
   sentAt: z.iso.datetime(),
 });
 export type EmailResult = z.infer<typeof emailResultSchema>;
+
+export const emailContract = defineContract({ version: 1, data: emailJobSchema, result: emailResultSchema, upcasters: [] });

@@ -7,4 +7,8 @@ export const resourceId = z
 
 export const boundedText = (max: number) => z.string().trim().min(1).max(max);
 
-export const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
+/** The pattern repeats the protocol check in the JSON Schema, where `format: uri` alone would admit any scheme. */
+export const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .max(2048)
+  .meta({ pattern: '^[Hh][Tt][Tt][Pp][Ss]?:' });

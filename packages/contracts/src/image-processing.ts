@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defineContract } from './define-contract.js';
 import { resourceId } from './fields.js';
 
 /** sharp refuses anything wider or taller than this for most encoders; we stop earlier. */
@@ -20,7 +21,9 @@ const resize = z.strictObject({
     .refine((params) => params.width !== undefined || params.height !== undefined, {
       message: 'resize needs a width, a height or both',
       path: ['width'],
-    }),
+    })
+    // A refinement has no JSON Schema of its own: the same rule, spelled for the JSON Schema.
+    .meta({ anyOf: [{ required: ['width'] }, { required: ['height'] }] }),
 });
 
 const crop = z.strictObject({
@@ -58,3 +61,10 @@ export const imageProcessingResultSchema = z.strictObject({
   bytes: z.int().nonnegative(),
 });
 export type ImageProcessingResult = z.infer<typeof imageProcessingResultSchema>;
+
+export const imageProcessingContract = defineContract({
+  version: 1,
+  data: imageProcessingJobSchema,
+  result: imageProcessingResultSchema,
+  upcasters: [],
+});

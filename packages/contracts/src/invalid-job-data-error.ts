@@ -6,7 +6,11 @@ export interface JobDataIssue {
   message: string;
 }
 
-/** A payload that does not satisfy its queue's contract. Thrown before anything reaches Redis. */
+/**
+ * A payload that does not satisfy its queue's contract: thrown by producers before anything
+ * reaches Redis, and by workers on dequeue. `context` says what happened to it first, such as an
+ * upgrade from an older contract version.
+ */
 export class InvalidJobDataError extends Error {
   readonly code = 'INVALID_JOB_DATA';
   override readonly name = 'InvalidJobDataError';
@@ -14,8 +18,9 @@ export class InvalidJobDataError extends Error {
   constructor(
     readonly queue: string,
     readonly issues: JobDataIssue[],
+    context?: string,
   ) {
-    super(`invalid ${queue} job data: ${describeIssues(issues)}`);
+    super(`invalid ${queue} job data${context ? ` (${context})` : ''}: ${describeIssues(issues)}`);
   }
 }
 

@@ -1,14 +1,15 @@
 import type { z } from 'zod';
-import { emailJobSchema, emailResultSchema } from './email.js';
-import { imageProcessingJobSchema, imageProcessingResultSchema } from './image-processing.js';
-import { pdfJobSchema, pdfResultSchema } from './pdf.js';
+import type { JobContract } from './define-contract.js';
+import { emailContract } from './email.js';
+import { imageProcessingContract } from './image-processing.js';
+import { pdfContract } from './pdf.js';
 
-/** Every queue Nightshift knows, with the schema of what goes in and what comes out. */
+/** Every queue Nightshift knows, with its version and the schema of what goes in and what comes out. */
 export const jobContracts = {
-  email: { data: emailJobSchema, result: emailResultSchema },
-  pdf: { data: pdfJobSchema, result: pdfResultSchema },
-  'image-processing': { data: imageProcessingJobSchema, result: imageProcessingResultSchema },
-} as const;
+  email: emailContract,
+  pdf: pdfContract,
+  'image-processing': imageProcessingContract,
+} as const satisfies Record<string, JobContract>;
 
 export type QueueName = keyof typeof jobContracts;
 export const queueNames = Object.keys(jobContracts) as QueueName[];

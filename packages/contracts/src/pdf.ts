@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defineContract } from './define-contract.js';
 import { resourceId } from './fields.js';
 
 export const reportFormats = ['pdf', 'xlsx'] as const;
@@ -26,3 +27,5 @@ export const pdfResultSchema = z.strictObject({
   downloadName: z.string().optional(),
 });
 export type PdfResult = z.infer<typeof pdfResultSchema>;
+
+export const pdfContract = defineContract({ version: 1, data: pdfJobSchema, result: pdfResultSchema, upcasters: [] });
