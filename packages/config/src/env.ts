@@ -1,6 +1,12 @@
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { DEFAULT_QUEUE_PREFIX, DEFAULT_REDIS_URL, queuePrefixSchema, redisUrlSchema } from '@nightshift/jobs';
+import {
+  DEFAULT_CONTRACT_SKEW_WINDOW_MS,
+  DEFAULT_QUEUE_PREFIX,
+  DEFAULT_REDIS_URL,
+  queuePrefixSchema,
+  redisUrlSchema,
+} from '@nightshift/jobs';
 import { z } from 'zod';
 
 /** Reads "true"/"false"/"1"/"0" the way people write them in .env files. */
@@ -45,6 +51,11 @@ export const workerEnvShape = {
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
   WORKER_MAX_STALLED_COUNT: z.coerce.number().int().min(0).max(100).optional(),
+  /**
+   * How long after a job was written a worker keeps putting back a payload of a newer contract
+   * version than its own (the producer was deployed first) before failing it.
+   */
+  CONTRACT_SKEW_WINDOW_MS: z.coerce.number().int().min(1_000).max(604_800_000).default(DEFAULT_CONTRACT_SKEW_WINDOW_MS),
 };
 
 export const commonEnvSchema = z.object(commonEnvShape);

@@ -1,5 +1,6 @@
 import { type JobData, type QueueName, queueNames } from '@nightshift/contracts';
 import { type FlowOpts, FlowProducer, type FlowProducerOptions, type JobNode, type JobsOptions } from 'bullmq';
+import { withContractVersion } from './contract-version.js';
 import { type RedisTarget, resolveRedisTarget, withDefaultJobOptions } from './queue-options.js';
 import { ensureJobData } from './validate.js';
 
@@ -17,7 +18,7 @@ export type ContractFlowJob = {
 
 export interface CreateFlowProducerOptions extends Omit<FlowProducerOptions, 'connection' | 'prefix'>, RedisTarget {}
 
-/** Every node of the tree is validated before any job is written. */
+/** Every node of the tree is validated before any job is written, and records its contract version. */
 export class ContractFlowProducer extends FlowProducer {
   override async add(flow: ContractFlowJob, opts?: FlowOpts): Promise<JobNode> {
     return super.add(validateFlow(flow), withQueueDefaults(opts));
@@ -36,7 +37,8 @@ export function createFlowProducer(options: CreateFlowProducerOptions = {}): Con
 
 function validateFlow(node: ContractFlowJob): ContractFlowJob {
   const data = ensureJobData(node.queueName, node.data);
-  return { ...node, data, children: node.children?.map(validateFlow) } as ContractFlowJob;
+  const opts = withContractVersion(node.queueName, node.opts);
+  return { ...node, data, opts, children: node.children?.map(validateFlow) } as ContractFlowJob;
 }
 
 function withQueueDefaults(opts?: FlowOpts): FlowOpts {

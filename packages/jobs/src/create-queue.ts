@@ -8,6 +8,7 @@ import {
   type QueueOptions,
   type RepeatOptions,
 } from 'bullmq';
+import { withContractVersion } from './contract-version.js';
 import { type RedisTarget, resolveRedisTarget, withDefaultJobOptions } from './queue-options.js';
 import { ensureJobData } from './validate.js';
 
@@ -22,7 +23,8 @@ export interface JobSchedulerTemplate<Q extends QueueName> {
 /**
  * A BullMQ queue bound to one contract: `add`, `addBulk` and `upsertJobScheduler` accept only
  * that queue's payload type and validate it at run time before anything is written to Redis
- * (once: a payload that `jobDataSchema` already produced is not parsed again).
+ * (once: a payload that `jobDataSchema` already produced is not parsed again). Every job records
+ * the contract version it was produced under in its options (`withContractVersion`).
  */
 export class ContractQueue<Q extends QueueName> extends Queue<
   JobData[Q],
@@ -45,14 +47,18 @@ export class ContractQueue<Q extends QueueName> extends Queue<
   }
 
   override async add(name: string, data: JobData[Q], opts?: JobsOptions): Promise<Job<JobData[Q], JobResult[Q], string>> {
-    return super.add(name, ensureJobData(this.contract, data), opts);
+    return super.add(name, ensureJobData(this.contract, data), withContractVersion(this.contract, opts));
   }
 
   /** All jobs are validated before any is added, so a bad one leaves nothing half-written. */
   override async addBulk(
     jobs: { name: string; data: JobData[Q]; opts?: BulkJobOptions }[],
   ): Promise<Job<JobData[Q], JobResult[Q], string>[]> {
-    const checked = jobs.map((job) => ({ ...job, data: ensureJobData(this.contract, job.data) }));
+    const checked = jobs.map((job) => ({
+      ...job,
+      data: ensureJobData(this.contract, job.data),
+      opts: withContractVersion(this.contract, job.opts),
+    }));
     return super.addBulk(checked);
   }
 
@@ -62,7 +68,11 @@ export class ContractQueue<Q extends QueueName> extends Queue<
     repeatOpts: Omit<RepeatOptions, 'key'>,
     jobTemplate: JobSchedulerTemplate<Q>,
   ): Promise<Job<JobData[Q], JobResult[Q], string>> {
-    const template = { ...jobTemplate, data: ensureJobData(this.contract, jobTemplate.data) };
+    const template = {
+      ...jobTemplate,
+      data: ensureJobData(this.contract, jobTemplate.data),
+      opts: withContractVersion(this.contract, jobTemplate.opts),
+    };
     return super.upsertJobScheduler(jobSchedulerId, repeatOpts, template);
   }
 }

@@ -8,6 +8,7 @@ export class WorkerMetrics {
   readonly retried: Counter<'queue' | 'name'>;
   readonly permanentlyFailed: Counter<'queue' | 'name'>;
   readonly rateLimited: Counter<'queue' | 'name'>;
+  readonly heldBack: Counter<'queue' | 'name' | 'version'>;
   readonly duration: Histogram<'queue' | 'name' | 'status'>;
 
   constructor() {
@@ -32,6 +33,12 @@ export class WorkerMetrics {
       name: 'nightshift_jobs_rate_limited_total',
       help: 'Attempts put back to wait because a downstream service asked to slow down',
       labelNames,
+      registers,
+    });
+    this.heldBack = new Counter({
+      name: 'nightshift_jobs_held_back_total',
+      help: "Attempts put back to wait, without spending one, because the job's contract version is newer than the worker's",
+      labelNames: ['queue', 'name', 'version'],
       registers,
     });
     this.duration = new Histogram({

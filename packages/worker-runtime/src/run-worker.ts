@@ -56,6 +56,7 @@ export async function startWorker<Q extends QueueName>(options: StartWorkerOptio
   const worker = createWorker(queue, processor, {
     ...options.workerOptions,
     ...recoveryTimings(env),
+    contractSkew: heldBackReporting(env, { logger, metrics }),
     redisUrl: env.REDIS_URL,
     prefix: env.QUEUE_PREFIX,
     concurrency: env.WORKER_CONCURRENCY ?? options.defaultConcurrency,
@@ -172,6 +173,29 @@ function withRuntimeErrors<Q extends QueueName>(
     } catch (error) {
       return onError(job, error, signal);
     }
+  };
+}
+
+/** Jobs of a newer contract version than this worker's go back to wait within `CONTRACT_SKEW_WINDOW_MS`: each hold is logged and counted. */
+function heldBackReporting(
+  env: WorkerEnv,
+  { logger, metrics }: { logger: Logger; metrics: WorkerMetrics },
+): CreateWorkerOptions['contractSkew'] {
+  return {
+    windowMs: env.CONTRACT_SKEW_WINDOW_MS,
+    onHeldBack: (job, { recordedVersion, workerVersion, retryAt, deadline }) => {
+      metrics.heldBack.inc({ queue: job.queueName, name: job.name, version: String(recordedVersion) });
+      logger.warn(
+        {
+          ...jobFields(job),
+          recordedVersion,
+          workerVersion,
+          retryAt: new Date(retryAt).toISOString(),
+          failsAfter: new Date(deadline).toISOString(),
+        },
+        'job of a newer contract version held back: attempt not spent',
+      );
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import type { WorkerEnv } from '@nightshift/config';
+import { CONTRACT_VERSION_OPTION, jobContracts } from '@nightshift/contracts';
 import { type ContractProcessor, createQueue, createRedisClient, requestCancellation } from '@nightshift/jobs';
-import { UnrecoverableError } from 'bullmq';
+import { Queue, UnrecoverableError } from 'bullmq';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, RateLimitedError, type RunningWorker, startWorker } from '../src/index.js';
@@ -151,6 +152,39 @@ describe('startWorker', () => {
     });
     // A first run is attempt 1 when it starts and when it ends.
     expect(lines.filter((line) => line.jobId === second.id).map((line) => line.attempt)).toEqual([1, 1]);
+  });
+
+  it('holds a job of a newer contract version back for CONTRACT_SKEW_WINDOW_MS, logging and counting each hold, then fails it', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const env = testEnv({ CONTRACT_SKEW_WINDOW_MS: '1200' });
+    const { running } = await start(env, async () => sent(), undefined, log);
+    const failed = events(running, 'failed', 1);
+    // What an API deployed before this worker writes: the next contract version of the email queue.
+    const newer = jobContracts.email.version + 1;
+    const raw = new Queue('email', { connection: { url: env.REDIS_URL }, prefix: env.QUEUE_PREFIX });
+    cleanups.push(() => raw.close());
+    const job = await raw.add('from-a-newer-api', anyEmail, { attempts: 3, [CONTRACT_VERSION_OPTION]: newer } as object);
+    await failed;
+
+    const holds = lines.filter((line) => line.msg === 'job of a newer contract version held back: attempt not spent');
+    expect(holds.length).toBeGreaterThanOrEqual(2);
+    expect(holds[0]).toMatchObject({
+      jobId: job.id,
+      queue: 'email',
+      recordedVersion: newer,
+      workerVersion: jobContracts.email.version,
+    });
+    const metrics = (await get(running.healthPort, '/metrics')).text;
+    expect(metricValue(metrics, 'nightshift_jobs_held_back_total', { name: 'from-a-newer-api', version: String(newer) })).toBe(
+      holds.length,
+    );
+    const failure = lines.find((line) => line.msg === 'job permanently failed');
+    expect(failure).toMatchObject({
+      jobId: job.id,
+      attempt: 1,
+      reason: expect.stringContaining(`contract version ${newer}, newer than this worker's`),
+    });
   });
 
   it('answers /healthz 200 while taking jobs and 503 while closing, and lets the job in flight finish', async () => {
