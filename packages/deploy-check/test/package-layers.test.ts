@@ -63,6 +63,8 @@ const samples: [string, string, string[]][] = [
   ['packages/jobs/src/sample.ts', "import { queueNames } from '@nightshift/contracts';", []],
   ['packages/jobs/src/sample.ts', 'export const url = process.env.REDIS_URL;', ['noProcessEnv']],
   ['packages/jobs/test/sample.test.ts', "import { uniquePrefix } from '@nightshift/test-support';", []],
+  ['packages/contracts-check/src/sample.ts', "import { createQueue } from '@nightshift/jobs';", ['noRestrictedImports']],
+  ['packages/contracts-check/src/sample.ts', "import { jobContracts } from '@nightshift/contracts';", []],
   ['packages/config/src/sample.ts', "import { startWorker } from '@nightshift/worker-runtime';", ['noRestrictedImports']],
   [
     'packages/config/src/sample.ts',

@@ -1,0 +1,114 @@
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { contractJsonSchema, jobContracts, queueNames } from '@nightshift/contracts';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const repoRoot = resolve(import.meta.dirname, '../../..');
+const contractsDir = join(repoRoot, 'packages', 'contracts');
+
+/** A README command, run from the repository root; resolves with its exit code and output either way. */
+async function pnpmScript(script: string, ...args: string[]): Promise<{ code: number; output: string }> {
+  return promisify(execFile)('pnpm', [script, ...args], { cwd: repoRoot }).then(
+    ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
+    (error: { code?: number; stdout?: string; stderr?: string }) => ({
+      code: error.code ?? 1,
+      output: (error.stdout ?? '') + (error.stderr ?? ''),
+    }),
+  );
+}
+
+const madeRequired: Edit = [
+  'email.ts',
+  'expiresInMinutes: z.int().min(1).max(10_080).optional(),',
+  'expiresInMinutes: z.int().min(1).max(10_080),',
+];
+
+type Edit = [file: string, from: string, to: string];
+
+describe('pnpm contracts:check', () => {
+  const trees: string[] = [];
+  afterAll(() => Promise.all(trees.map((tree) => rm(tree, { recursive: true, force: true }))));
+
+  /** A copy of the contracts edited as a developer would, with zod from the package's own node_modules; resolves with its index. */
+  async function treeWith(...edits: Edit[]): Promise<string> {
+    const tree = await mkdtemp(join(tmpdir(), 'nightshift-contracts-tree-'));
+    trees.push(tree);
+    await cp(join(contractsDir, 'src'), join(tree, 'src'), { recursive: true });
+    await cp(join(contractsDir, 'package.json'), join(tree, 'package.json'));
+    await symlink(join(contractsDir, 'node_modules'), join(tree, 'node_modules'));
+    for (const [file, from, to] of edits) {
+      const path = join(tree, 'src', file);
+      const source = await readFile(path, 'utf8');
+      expect(source).toContain(from);
+      await writeFile(path, source.replace(from, to));
+    }
+    return join(tree, 'src', 'index.ts');
+  }
+
+  it('passes on the clean tree: every queue unchanged since its release', async () => {
+    const { code, output } = await pnpmScript('contracts:check');
+    for (const queue of queueNames) {
+      expect(output).toMatch(new RegExp(`^  ${queue}: version ${jobContracts[queue].version} \\(released \\d+\\): `, 'm'));
+    }
+    expect(output).toContain('contracts:check: no breaking change left uncovered');
+    expect(code).toBe(0);
+  });
+
+  it('fails on a tree where one field was made required, naming it with its JSON path', async () => {
+    const { code, output } = await pnpmScript('contracts:check', '--contracts', await treeWith(madeRequired));
+    expect(output).toContain('email: version 1 (released 1): 1 breaking, 0 compatible');
+    expect(output).toContain('breaking    data $(template=reset-password).data.expiresInMinutes: field made required');
+    expect(output).toContain('to do: raise its version to 2 and add an upcaster from 1 that upgrades released payloads');
+    expect(output).toContain('breaking changes not covered in email');
+    expect(code).toBe(1);
+  });
+
+  it('passes the same change once the version is raised and an upcaster covers it', async () => {
+    const index = await treeWith(madeRequired, [
+      'email.ts',
+      'export const emailContract = defineContract({ version: 1, data: emailJobSchema, result: emailResultSchema, upcasters: [] });',
+      `export const emailContract = defineContract({
+  version: 2,
+  data: emailJobSchema,
+  result: emailResultSchema,
+  upcasters: [
+    {
+      from: 1,
+      upgrade: (payload) =>
+        payload.template === 'reset-password' ? { ...payload, data: { expiresInMinutes: 60, ...(payload.data as object) } } : payload,
+      examples: [
+        {
+          before: { to: 'a@example.com', template: 'reset-password', data: { resetUrl: 'https://example.com/r' } },
+          after: { to: 'a@example.com', template: 'reset-password', data: { expiresInMinutes: 60, resetUrl: 'https://example.com/r' } },
+        },
+      ],
+    },
+  ],
+});`,
+    ]);
+    const { code, output } = await pnpmScript('contracts:check', '--contracts', index);
+    expect(output).toContain('email: version 2 (released 1): 1 breaking, 0 compatible');
+    expect(output).toContain('covered: version 1 → 2, upcasters from 1, their examples checked against both schemas');
+    expect(code).toBe(0);
+  });
+});
+
+it('pnpm contracts:snapshot records the current contracts as released, and drops the snapshot of a queue that is gone', async () => {
+  const released = await mkdtemp(join(tmpdir(), 'nightshift-released-'));
+  try {
+    await writeFile(join(released, 'renamed-queue.json'), '{}');
+    const { code, output } = await pnpmScript('contracts:snapshot', '--released', released);
+    const written = queueNames.map((queue) => `${queue} v${jobContracts[queue].version}`).join(', ');
+    expect(output).toContain(`contracts:snapshot: ${written} written to`);
+    expect(code).toBe(0);
+    expect((await readdir(released)).sort()).toEqual(queueNames.map((queue) => `${queue}.json`).sort());
+    for (const queue of queueNames) {
+      expect(JSON.parse(await readFile(join(released, `${queue}.json`), 'utf8'))).toEqual(contractJsonSchema(queue));
+    }
+  } finally {
+    await rm(released, { recursive: true, force: true });
+  }
+});
