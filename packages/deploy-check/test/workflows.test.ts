@@ -17,7 +17,7 @@ const readWorkflow = async (name: string) => parse(await readFile(join(workflows
 describe('the GitHub workflows', () => {
   it('pass actionlint', async () => {
     const result = await lint(join(workflows, '*.yml'));
-    expect(result.output).toContain('Checking 3 workflow file(s)');
+    expect(result.output).toContain('Checking 4 workflow file(s)');
     expect(result.code, result.output).toBe(0);
   });
 
@@ -46,8 +46,34 @@ describe('the GitHub workflows', () => {
     expect(job.steps.find((step: { uses?: string }) => step.uses?.startsWith('pnpm/action-setup'))?.with).toBeUndefined();
     expect(JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')).packageManager).toBe('pnpm@12.4.2');
     expect(runs).toEqual(
-      expect.arrayContaining(['pnpm install --frozen-lockfile', 'pnpm lint', 'pnpm typecheck', 'bash .ci/run']),
+      expect.arrayContaining([
+        'pnpm install --frozen-lockfile',
+        'pnpm lint',
+        'pnpm typecheck',
+        'pnpm contracts:check',
+        'pnpm packages:check',
+        'bash .ci/run',
+      ]),
     );
+    const ciRun = await readFile(join(repoRoot, '.ci', 'run'), 'utf8');
+    expect(ciRun).toMatch(/^pnpm contracts:check$/m);
+    expect(ciRun).toMatch(/^pnpm packages:check$/m);
+  });
+
+  it('release versions through changesets on main, then publishes with npm provenance what is not published yet', async () => {
+    const release = await readWorkflow('release.yml');
+    expect(release.on.push.branches).toEqual(['main']);
+    const job = release.jobs.release;
+    expect(job.permissions).toEqual({ contents: 'write', 'pull-requests': 'write', 'id-token': 'write' });
+    const changesets = job.steps.find((step: { uses?: string }) => step.uses?.startsWith('changesets/action'));
+    expect(changesets.with.version).toBe('pnpm run version-packages');
+    const publish = job.steps.find((step: { run?: string }) => step.run?.includes('pnpm run release'));
+    expect(publish.if).toBe(`steps.${changesets.id}.outputs.hasChangesets == 'false'`);
+    expect(publish.env.NPM_CONFIG_PROVENANCE).toBe('true');
+    const scripts = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')).scripts;
+    // The version step refreshes the released contract snapshots; publishing checks contracts and packages first.
+    expect(scripts['version-packages']).toBe('changeset version && pnpm contracts:snapshot');
+    expect(scripts.release).toBe('pnpm contracts:check && pnpm packages:check && changeset publish');
   });
 
   it('deploy builds and pushes only the affected apps from the one Dockerfile, with full history, then calls the per-app deploy', async () => {
