@@ -9,7 +9,7 @@ afterAll(() => t.close());
 
 const perQueue = (template: string) => ['email', 'pdf', 'image-processing'].map((queue) => template.replace('{q}', queue));
 
-/** The public contract of issue 3, plus the operations routes. */
+/** The public contract of issue 3, plus the operations routes and the contract documents of issue 13. */
 const expectedOperations = [
   'GET /healthz',
   'GET /readyz',
@@ -31,6 +31,8 @@ const expectedOperations = [
   'PUT /v1/reports/{reportId}',
   'GET /v1/files/{fileId}',
   'POST /v1/flows/report-delivery',
+  'GET /v1/contracts',
+  'GET /v1/contracts/{queue}',
 ].sort();
 
 describe('OpenAPI', () => {
@@ -46,12 +48,16 @@ describe('OpenAPI', () => {
 
   it("documents each queue's request body with that queue's contract", async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json();
-    const body = JSON.stringify(doc.paths['/v1/queues/email/jobs'].post.requestBody);
+    // The body's `data` refers to the queue's payload component.
+    const payloadOf = (queue: string) => {
+      const ref: string =
+        doc.paths[`/v1/queues/${queue}/jobs`].post.requestBody.content['application/json'].schema.properties.data.$ref;
+      return JSON.stringify(doc.components.schemas[ref.replace('#/components/schemas/', '')]);
+    };
     for (const template of ['welcome', 'reset-password', 'invoice', 'trial-expiry', 'weekly-digest', 'report-ready']) {
-      expect(body).toContain(`"${template}"`);
+      expect(payloadOf('email')).toContain(`"${template}"`);
     }
-    const imageBody = JSON.stringify(doc.paths['/v1/queues/image-processing/jobs'].post.requestBody);
-    expect(imageBody).toContain('"operations"');
+    expect(payloadOf('image-processing')).toContain('"operations"');
     expect(doc.paths['/v1/queues/email/jobs'].post.responses).toHaveProperty('400');
   });
 

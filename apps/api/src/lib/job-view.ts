@@ -1,4 +1,5 @@
 import { isQueueName } from '@nightshift/contracts';
+import { recordedContractVersion } from '@nightshift/jobs';
 import type { Job } from 'bullmq';
 import type { z } from 'zod';
 import type { Queues } from '../plugins/queues.js';
@@ -7,6 +8,11 @@ import type { jobViewSchema } from '../schemas/jobs.js';
 export type JobView = z.infer<typeof jobViewSchema>;
 
 const iso = (millis: number | undefined) => (millis ? new Date(millis).toISOString() : null);
+
+function contractVersionOf(job: Job): number | null {
+  const recorded = recordedContractVersion(job);
+  return typeof recorded === 'number' ? recorded : null;
+}
 
 /** The public shape of a job. `state` is read from Redis unless the caller already knows it. */
 export async function toJobView(job: Job, state?: string): Promise<JobView> {
@@ -18,6 +24,7 @@ export async function toJobView(job: Job, state?: string): Promise<JobView> {
     progress: job.progress,
     attemptsMade: job.attemptsMade,
     data: job.data,
+    contractVersion: contractVersionOf(job),
     returnValue: job.returnvalue ?? null,
     failedReason: job.failedReason || null,
     createdAt: new Date(job.timestamp).toISOString(),

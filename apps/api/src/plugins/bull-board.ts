@@ -1,9 +1,8 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import { jobContracts, queueNames } from '@nightshift/contracts';
+import { contractJsonSchema, queueNames } from '@nightshift/contracts';
 import type { FastifyPluginAsync } from 'fastify';
-import { z } from 'zod';
 import { basicAuth } from './auth.js';
 
 export const BULL_BOARD_PATH = '/admin/queues';
@@ -16,7 +15,7 @@ export const bullBoardPlugin: FastifyPluginAsync<{ user: string; password: strin
     queues: queueNames.map(
       (name) =>
         // The board's "add job" form shows the contract, and ContractQueue.add still validates what it sends.
-        new BullMQAdapter(app.queues[name], { jobDataSchema: z.toJSONSchema(jobContracts[name].data, { io: 'input' }) }),
+        new BullMQAdapter(app.queues[name], { jobDataSchema: contractJsonSchema(name).data }),
     ),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Nightshift' } },

@@ -2,8 +2,12 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { withContractComponents } from '../schemas/contracts.js';
 
-/** OpenAPI from the routes' zod schemas (so from the job contracts), served at /docs/json and browsed at /docs. */
+/**
+ * OpenAPI from the routes' zod schemas, served at /docs/json and browsed at /docs. Request bodies
+ * refer to each queue's payload as a component that holds its contract document's JSON Schema.
+ */
 export const docsPlugin = fp(
   async (app) => {
     await app.register(swagger, {
@@ -14,6 +18,8 @@ export const docsPlugin = fp(
           version: '1.0.0',
           description:
             'Produces background jobs: email, PDF/XLSX reports and image processing.\n\n' +
+            "Each queue's payload is its job contract: `GET /v1/contracts/{queue}` serves it as JSON Schema, and the request " +
+            'bodies refer to the same schema as the `<Queue>JobDataInput` components.\n\n' +
             'Every error is an `Error`: `{ error, code, issues? }`. `code` is stable, for clients to branch on: the `ErrorCode` ' +
             'schema lists and describes every code, and each response lists those its route answers with that status.',
         },
@@ -21,7 +27,7 @@ export const docsPlugin = fp(
         security: [{ bearer: [] }],
       },
       transform: jsonSchemaTransform,
-      transformObject: jsonSchemaTransformObject,
+      transformObject: (document) => withContractComponents(jsonSchemaTransformObject(document)),
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
   },

@@ -5,6 +5,7 @@ import { ApiError } from '../errors/index.js';
 import type { FileLinks } from '../lib/file-links.js';
 import { bearerAuth, TokenSet } from '../plugins/auth.js';
 import { sendError } from '../plugins/errors.js';
+import { contractRoutes } from './contracts.js';
 import { fileRoutes } from './files.js';
 import { flowRoutes } from './flows.js';
 import { jobRoutes } from './jobs.js';
@@ -42,6 +43,7 @@ export const v1Routes: FastifyPluginAsyncZod<V1Options> = async (app, options) =
   app.addHook('onRequest', bearerAuth(tokens));
 
   await app.register(queueRoutes);
+  await app.register(contractRoutes);
   await app.register(jobRoutes);
   await app.register(schedulerRoutes);
   const { imageMaxBytes, reportMaxBytes, links } = options;

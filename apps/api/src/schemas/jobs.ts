@@ -1,6 +1,6 @@
 import type { QueueName } from '@nightshift/contracts';
-import { jobDataSchema } from '@nightshift/jobs';
 import { z } from 'zod';
+import { contractDataSchema } from './contracts.js';
 
 /** BullMQ 6's states. It has no `paused` list any more: a paused queue keeps its jobs in `waiting`. */
 export const jobStates = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed', 'waiting-children'] as const;
@@ -41,7 +41,7 @@ export const jobNameSchema = z.string().trim().min(1).max(128);
 
 /** `{ name, data, opts }` where `data` is the queue's contract: the one schema for validation and the OpenAPI document. Its `data` comes out marked as parsed, so `ContractQueue.add` does not parse it again. */
 export function addJobBody<Q extends QueueName>(queue: Q) {
-  return z.strictObject({ name: jobNameSchema, data: jobDataSchema(queue), opts: jobOptionsSchema.optional() });
+  return z.strictObject({ name: jobNameSchema, data: contractDataSchema(queue), opts: jobOptionsSchema.optional() });
 }
 
 export const MAX_BULK_JOBS = 1_000;
@@ -78,6 +78,10 @@ export const jobViewSchema = z
     attemptsMade: z.int(),
     // Not the contract: a job written by an older producer must still be readable.
     data: z.unknown(),
+    contractVersion: z
+      .int()
+      .nullable()
+      .describe('The contract version the job was produced under; null for a job written before contracts had versions'),
     returnValue: z.unknown(),
     failedReason: z.string().nullable(),
     failedChild: z

@@ -1,7 +1,7 @@
 import type { QueueName } from '@nightshift/contracts';
-import { jobDataSchema } from '@nightshift/jobs';
 import { getNextMillis } from 'bullmq';
 import { z } from 'zod';
+import { contractDataSchema } from './contracts.js';
 import { jobNameSchema, jobOptionsSchema } from './jobs.js';
 
 export const schedulerIdSchema = z
@@ -35,7 +35,7 @@ export function upsertSchedulerBody<Q extends QueueName>(queue: Q) {
         .describe('Time zone of the cron pattern (default UTC)'),
       job: z.strictObject({
         name: jobNameSchema,
-        data: jobDataSchema(queue),
+        data: contractDataSchema(queue),
         opts: jobOptionsSchema.omit({ delay: true }).optional(),
       }),
     })
