@@ -27,6 +27,15 @@ const current = (contract: JobContract, queue = 'report'): CurrentContract => ({
 const check = (...now: CurrentContract[]) => checkContracts([toContractDocument('report', released)], now);
 
 describe('checkContracts', () => {
+  it('refuses a raised version without upcasters even for a compatible change: queued jobs of the released version would fail', () => {
+    const widened = defineContract({ ...released, version: 2, data: released.data.extend({ note: z.string().optional() }) });
+    const [report] = check(current(widened));
+    expect(report?.changes.every((change) => !change.breaking)).toBe(true);
+    expect(report?.problems).toEqual([
+      'add upcasters from version 1: the first one upgrades from 2, so released payloads would fail',
+    ]);
+  });
+
   it('passes an unchanged contract and a compatible change at the same version', () => {
     const widened = defineContract({ ...released, data: released.data.extend({ note: z.string().optional() }) });
     expect(check(current(released))).toMatchObject([{ queue: 'report', changes: [], problems: [] }]);
@@ -72,15 +81,23 @@ describe('checkContracts', () => {
     ]);
   });
 
-  it('lets a breaking result change through only with a raised version', () => {
+  it('lets a breaking result change through only with a raised version, whose upcasters keep queued jobs running', () => {
     const renamedResult = z.strictObject({ file: z.string() });
     const [same] = check(current(defineContract({ ...released, result: renamedResult })));
     expect(same?.changes.filter((change) => change.breaking)).toEqual([
       { part: 'result', path: '$.fileId', change: 'field removed', breaking: true },
     ]);
-    expect(same?.problems).toEqual(['raise its version to 2']);
-    const [raised] = check(current(defineContract({ ...released, version: 2, result: renamedResult })));
+    expect(same?.problems).toEqual(['raise its version to 2 and add an upcaster from 1 that upgrades released payloads']);
+    const unchangedPayload: Upcaster = {
+      from: 1,
+      upgrade: (payload) => payload,
+      examples: [{ before: { reportId: 'r1' }, after: { reportId: 'r1' } }],
+    };
+    const [raised] = check(
+      current(defineContract({ ...released, version: 2, result: renamedResult, upcasters: [unchangedPayload] })),
+    );
     expect(raised?.problems).toEqual([]);
+    expect(raised?.coveredBy).toBe('version 1 → 2, upcasters from 1, their examples checked against both schemas');
   });
 
   it('refuses a lowered version, and a queue that is gone or renamed; a new queue is compatible', () => {
