@@ -1,8 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { REPO_ROOT } from '@nightshift/workspace';
 import { runOrThrow } from './run.js';
-
-export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 
 export interface PublishablePackage {
   name: string;

@@ -5,9 +5,10 @@ import { contractJsonSchema, queueNames } from '@nightshift/contracts';
 import { AppProcess } from '@nightshift/failure-recovery';
 import { createQueue } from '@nightshift/jobs';
 import { SHARED_REDIS_URL, uniquePrefix } from '@nightshift/test-support';
+import { appNamed, REPO_ROOT } from '@nightshift/workspace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeRelease } from '../src/node-release.js';
-import { type PackedPackage, packPublishable, REPO_ROOT } from '../src/publishable.js';
+import { type PackedPackage, packPublishable } from '../src/publishable.js';
 import { run, runOrThrow } from '../src/run.js';
 
 /**
@@ -191,7 +192,7 @@ describe('the published packages, used from another repository', () => {
     );
     // The nodenext build is the one that runs (the bundler project is for bundlers and emits nothing).
     await runOrThrow(TSC['TypeScript 7'][0], ['-p', 'tsconfig.json'], { cwd: consumer });
-    const worker = AppProcess.start('worker-email', {
+    const worker = AppProcess.start(appNamed('worker-email'), {
       REDIS_URL: SHARED_REDIS_URL,
       QUEUE_PREFIX: prefix,
       STORAGE_DIR: storage,

@@ -1,8 +1,9 @@
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REPO_ROOT } from '@nightshift/workspace';
 import { afterAll, expect, it } from 'vitest';
-import { publishablePackages, REPO_ROOT } from '../src/publishable.js';
+import { publishablePackages } from '../src/publishable.js';
 import { runOrThrow } from '../src/run.js';
 
 let scratch: string | undefined;
