@@ -21,7 +21,7 @@ export interface HeldBackJob {
   workerVersion: number;
   /** When the job runs again. */
   retryAt: number;
-  /** When a hold would end past the window, so the job fails instead. */
+  /** The end of the skew window: a job still held back then fails. */
   deadline: number;
 }
 

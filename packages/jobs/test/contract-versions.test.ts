@@ -72,14 +72,16 @@ describe('every job records its contract version', () => {
   it("a scheduler's later runs carry the version of its template", async () => {
     const queue = track(createQueue('pdf', target));
     const worker = track(createWorker('pdf', async () => pdfResult, target));
-    const completed = collect(worker, 'completed', 2);
+    const completed = collect(worker, 'completed', 3);
     await queue.upsertJobScheduler('often', { every: 50 }, { data: report });
+    // The worker reads each run from Redis; every run after the first was added by BullMQ's own
+    // script, from the options of the run before it.
     const jobs = await completed;
-    expect(jobs.map((job) => job.id)).not.toContain(undefined);
-    for (const job of jobs) expect(recordedContractVersion(job)).toBe(jobContracts.pdf.version);
-    // The next run, already waiting as a delayed job, was written by BullMQ's own script.
-    const next = (await queue.getDelayed()).find((job) => job.repeatJobKey === 'often');
-    expect(next && (await storedOpts('pdf', next.id))).toMatchObject({ [CONTRACT_VERSION_OPTION]: jobContracts.pdf.version });
+    expect(new Set(jobs.map((job) => job.id)).size).toBe(3);
+    for (const job of jobs) {
+      expect(job.repeatJobKey).toBe('often');
+      expect(recordedContractVersion(job)).toBe(jobContracts.pdf.version);
+    }
   });
 });
 
