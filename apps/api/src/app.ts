@@ -1,3 +1,4 @@
+import { storageLocation } from '@nightshift/config';
 import Fastify, { LogController } from 'fastify';
 import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { pino } from 'pino';
@@ -74,7 +75,7 @@ export async function buildApp(env: Env, options: BuildAppOptions = {}) {
   await app.register(docsPlugin);
   await app.register(redisPlugin, { url: env.REDIS_URL, production: env.NODE_ENV === 'production' });
   await app.register(queuesPlugin, { prefix: env.QUEUE_PREFIX });
-  await app.register(storagePlugin, { dir: env.STORAGE_DIR });
+  await app.register(storagePlugin, { location: storageLocation(env) });
   await app.register(metricsPlugin);
   await app.register(healthRoutes);
 

@@ -1,10 +1,10 @@
 import { type QueueName, queueNames } from '@nightshift/contracts';
 import { createWorker } from '@nightshift/jobs';
 import { storageKeys } from '@nightshift/storage';
-import { TestRedisServer } from '@nightshift/test-support';
+import { TEST_S3_CREDENTIALS, TestRedisServer, TestS3Server } from '@nightshift/test-support';
 import type { Job, Worker } from 'bullmq';
 import type { InjectOptions } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ErrorCode, errorCodes } from '../src/errors/index.js';
 import { FileLinks } from '../src/lib/file-links.js';
 import { IdempotencyStore } from '../src/lib/idempotency-store.js';
@@ -20,6 +20,9 @@ let redis: TestRedisServer;
 let t: TestApp;
 /** The same API with a budget of one request, which ROTATED_TOKEN spends before the cases run. */
 let limited: TestApp;
+/** The same API on an S3 bucket whose server is stopped before the cases run. */
+let storageDown: TestApp;
+let s3: TestS3Server;
 let operations: DocumentedOperation[];
 
 /** Codes no request can provoke on purpose, with the operations that declare them. */
@@ -54,6 +57,11 @@ beforeAll(async () => {
   const limits = { REDIS_URL: redis.url, BODY_LIMIT_BYTES: String(LIMIT_BYTES), REPORT_MAX_BYTES: String(LIMIT_BYTES) };
   t = await startTestApp({ ...limits, IMAGE_MAX_BYTES: '1024' });
   limited = await startTestApp({ ...limits, RATE_LIMIT_MAX: '1' });
+  vi.stubEnv('AWS_ACCESS_KEY_ID', TEST_S3_CREDENTIALS.accessKeyId);
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', TEST_S3_CREDENTIALS.secretAccessKey);
+  s3 = await TestS3Server.start();
+  storageDown = await startTestApp({ ...limits, STORAGE_URL: s3.storageUrl() });
+  await s3.stop();
   await limited.app.inject({ method: 'GET', url: '/v1/queues', headers: auth(ROTATED_TOKEN) });
   operations = operationsOf(t.app.swagger() as unknown as OpenApiDocument);
 
@@ -97,6 +105,9 @@ afterAll(async () => {
   await imageWorker?.close();
   await redis?.resume();
   await limited?.close();
+  await storageDown?.close();
+  await s3?.destroy();
+  vi.unstubAllEnvs();
   await t?.close();
   await redis?.destroy();
 });
@@ -108,6 +119,8 @@ interface ErrorCase {
   limited?: boolean;
   /** Sent once Redis is stopped. */
   redisDown?: boolean;
+  /** Sent to the API whose bucket does not answer. */
+  storageDown?: boolean;
 }
 
 const defaults: Record<string, string> = { queue: 'email', id: 'no-such-job', reportId: 'q3', fileId: 'pdf-missing.pdf' };
@@ -139,6 +152,7 @@ function casesFor({ name, method, path }: DocumentedOperation): ErrorCase[] {
 
   const queue = /^\/v1\/queues\/([a-z-]+)\//.exec(path)?.[1] as QueueName | undefined;
   const redisDown = (request: Partial<InjectOptions> = {}) => add('REDIS_UNAVAILABLE', request, { redisDown: true });
+  const bucketDown = (request: Partial<InjectOptions> = {}) => add('STORAGE_UNAVAILABLE', request, { storageDown: true });
   switch (name.replace(/\/queues\/(email|pdf|image-processing)\//, '/queues/{q}/')) {
     case 'GET /v1/queues':
     case 'POST /v1/queues/{queue}/pause':
@@ -195,16 +209,19 @@ function casesFor({ name, method, path }: DocumentedOperation): ErrorCase[] {
       add('EMPTY_BODY', upload('image/png', Buffer.alloc(0)));
       add('IMAGE_TOO_LARGE', upload('image/png', Buffer.concat([png, Buffer.alloc(2048)])));
       add('IMAGE_TYPE_MISMATCH', upload('image/png', jpeg));
+      bucketDown(upload('image/png', png));
       break;
     }
     case 'PUT /v1/reports/{reportId}':
       add('INVALID_REQUEST', { payload: {} });
+      bucketDown({ payload: report });
       break;
     case 'GET /v1/files/{fileId}': {
       add('INVALID_REQUEST', { url: `${url}?expires=soon&signature=x` });
       add('FILE_NOT_FOUND');
       const expired = new FileLinks(FILE_LINK_SECRET, t.env.PUBLIC_BASE_URL).url('pdf-x.pdf', Date.now() - 8 * 86_400_000);
       add('LINK_EXPIRED', { url: expired.replace(t.env.PUBLIC_BASE_URL, ''), headers: {} });
+      bucketDown();
       break;
     }
     case 'POST /v1/flows/report-delivery':
@@ -213,13 +230,14 @@ function casesFor({ name, method, path }: DocumentedOperation): ErrorCase[] {
       add('IMAGE_NOT_FOUND', { payload: { ...delivery, imageIds: ['missing'] } });
       add('INVALID_JOB_DATA', { payload: { ...delivery, reportId: 'old-title' } });
       redisDown({ payload: delivery });
+      bucketDown({ payload: delivery });
       break;
   }
   return cases;
 }
 
-async function expectAnswer({ code, request, limited: toLimited }: ErrorCase): Promise<void> {
-  const response = await (toLimited ? limited : t).app.inject(request);
+async function expectAnswer({ code, request, limited: toLimited, storageDown: toStorageDown }: ErrorCase): Promise<void> {
+  const response = await (toLimited ? limited : toStorageDown ? storageDown : t).app.inject(request);
   const answered = { status: response.statusCode, code: response.json().code };
   expect(answered, `${request.method} ${String(request.url).slice(0, 120)}`).toEqual({ status: errorCodes[code].status, code });
 }

@@ -45,13 +45,13 @@ describe('POST /v1/images', () => {
   });
 
   it('answers 413 past IMAGE_MAX_BYTES and 400 on an empty body, storing nothing', async () => {
-    const before = await readdir(join(t.env.STORAGE_DIR, 'images'));
+    const before = await readdir(join(t.storageDir, 'images'));
     const big = Buffer.concat([png, Buffer.alloc(4096)]);
     const tooBig = await upload(big, 'image/png');
     expect(tooBig.statusCode).toBe(413);
     expect((await upload(Buffer.alloc(0), 'image/png')).statusCode).toBe(400);
     expect((await upload(jpeg, 'image/png')).statusCode).toBe(415);
-    expect(await readdir(join(t.env.STORAGE_DIR, 'images'))).toEqual(before);
+    expect(await readdir(join(t.storageDir, 'images'))).toEqual(before);
   });
 });
 

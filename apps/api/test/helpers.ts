@@ -20,6 +20,8 @@ export const adminAuth = (user = ADMIN.user, password = ADMIN.password) => ({
 export interface TestApp {
   app: App;
   env: Env;
+  /** The folder of the file backend (also made, unused, when `STORAGE_URL` points elsewhere). */
+  storageDir: string;
   /**
    * Removes every key under the test's prefix and its storage folder, then closes the app; fails
    * if a route answered a code it does not declare, so every API test checks the declarations.
@@ -47,11 +49,15 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
   const app = await buildApp(env, {
     onUndeclaredErrorCode: ({ method, url, code, declared }) =>
       undeclared.push(`${method} ${url} answered ${code}, not among its declared ${declared.join(', ')}`),
+  }).catch(async (error: unknown) => {
+    await rm(storage, { recursive: true, force: true });
+    throw error;
   });
   await app.ready();
   return {
     app,
     env,
+    storageDir: storage,
     async close() {
       await app.close();
       await deletePrefix(env.REDIS_URL, env.QUEUE_PREFIX);

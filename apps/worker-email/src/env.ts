@@ -14,7 +14,7 @@ export const envSchema = z
     ...workerEnvShape,
     /** The app's own default (`nightshift.defaultPort` in its package.json), so all of them run side by side on one machine. */
     METRICS_PORT: healthPortFromManifest(new URL('../package.json', import.meta.url), 'METRICS_PORT'),
-    /** Unset in development: messages go to the outbox under STORAGE_DIR instead of Resend. */
+    /** Unset in development: messages go to the outbox in storage (`outbox/`) instead of Resend. */
     RESEND_API_KEY: z.string().trim().min(1).optional(),
     /**
      * The Resend SDK also reads this variable by itself; it is parsed here so it is validated and

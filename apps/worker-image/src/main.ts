@@ -1,4 +1,5 @@
-import { FileStorage } from '@nightshift/storage';
+import { storageLocation } from '@nightshift/config';
+import { createStorage } from '@nightshift/storage';
 import { createLogger, runWorkerMain } from '@nightshift/worker-runtime';
 import sharp from 'sharp';
 import { env } from './env.js';
@@ -11,10 +12,12 @@ sharp.concurrency(env.SHARP_CONCURRENCY);
 sharp.cache(false);
 logger.info({ sharpThreads: sharp.concurrency(), maxInputPixels: env.IMAGE_MAX_INPUT_PIXELS }, 'sharp configured');
 
+const storage = createStorage(storageLocation(env));
 await runWorkerMain({
   queue: 'image-processing',
-  processor: createProcessor({ storage: new FileStorage(env.STORAGE_DIR), maxPixels: env.IMAGE_MAX_INPUT_PIXELS }),
+  processor: createProcessor({ storage, maxPixels: env.IMAGE_MAX_INPUT_PIXELS }),
   env,
   logger,
   defaultConcurrency: 2,
+  storage,
 });

@@ -1,9 +1,9 @@
 import type { ContractProcessor } from '@nightshift/jobs';
 import { ObjectNotFoundError, outputFileId, type Storage, storageKeys } from '@nightshift/storage';
 import { ImageRejectedError } from './operations/image-rejected-error.js';
-import { type ImageSource, openInput } from './operations/open-input.js';
+import { openInput } from './operations/open-input.js';
 import { extensionOf } from './operations/output.js';
-import { runOperations } from './operations/run-operations.js';
+import { type EncodedImage, runOperations } from './operations/run-operations.js';
 
 export interface ImageProcessorOptions {
   storage: Storage;
@@ -19,18 +19,20 @@ export interface ImageProcessorOptions {
 export function createProcessor({ storage, maxPixels }: ImageProcessorOptions): ContractProcessor<'image-processing'> {
   return async (job, _token, signal) => {
     const { imageId, operations } = job.data;
-    const input = await openInput(await readImage(storage, imageId), { imageId, maxPixels });
-    signal?.throwIfAborted();
-    const image = await runOperations(input, operations, {
-      imageId,
-      maxPixels,
-      signal,
-      // Not awaited: the write goes out on the worker's connection ahead of the job's completion,
-      // so it lands first anyway, and waiting cost every job a Redis round trip. Should it fail,
-      // Redis is unreachable and the completion fails too, so nothing is hidden by the catch.
-      onProgress: (done) => {
-        job.updateProgress(Math.round((100 * done) / operations.length)).catch(() => undefined);
-      },
+    const image = await withUpload(storage, imageId, async (path) => {
+      const input = await openInput(path, { imageId, maxPixels });
+      signal?.throwIfAborted();
+      return runOperations(input, operations, {
+        imageId,
+        maxPixels,
+        signal,
+        // Not awaited: the write goes out on the worker's connection ahead of the job's completion,
+        // so it lands first anyway, and waiting cost every job a Redis round trip. Should it fail,
+        // Redis is unreachable and the completion fails too, so nothing is hidden by the catch.
+        onProgress: (done) => {
+          job.updateProgress(Math.round((100 * done) / operations.length)).catch(() => undefined);
+        },
+      });
     });
     const fileId = outputFileId('image-processing', String(job.id), extensionOf(image.format));
     const stored = await storage.put(storageKeys.file(fileId), image.data);
@@ -41,14 +43,18 @@ export function createProcessor({ storage, maxPixels }: ImageProcessorOptions): 
 }
 
 /**
- * The uploaded image as sharp reads it best: its file, when storage is a local directory (sharp
- * decodes while it reads, and an upload of up to IMAGE_MAX_BYTES never sits whole in the heap),
- * else its bytes. Uploads are never rewritten, so the file decoded is the file whose header was checked.
+ * Runs `use` on the uploaded image as a file, which sharp reads best: it decodes while it reads,
+ * so an upload of up to IMAGE_MAX_BYTES never sits whole in the heap. In a directory that is the
+ * upload's own file; from a bucket, a temporary copy. Either way the file decoded is the file
+ * whose header was checked.
  */
-async function readImage(storage: Storage, imageId: string): Promise<ImageSource> {
-  const key = storageKeys.image(imageId);
+async function withUpload(
+  storage: Storage,
+  imageId: string,
+  use: (path: string) => Promise<EncodedImage>,
+): Promise<EncodedImage> {
   try {
-    return (await storage.localPath?.(key)) ?? (await storage.get(key));
+    return await storage.withLocalFile(storageKeys.image(imageId), use);
   } catch (error) {
     if (error instanceof ObjectNotFoundError) {
       throw new ImageRejectedError('IMAGE_NOT_FOUND', `image ${imageId} not found in storage (${error.key})`);

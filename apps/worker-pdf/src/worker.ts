@@ -1,4 +1,5 @@
-import { FileStorage } from '@nightshift/storage';
+import { storageLocation } from '@nightshift/config';
+import { createStorage } from '@nightshift/storage';
 import type { Logger, StartWorkerOptions } from '@nightshift/worker-runtime';
 import type { Env } from './env.js';
 import { createProcessor } from './processor.js';
@@ -14,9 +15,11 @@ export function pdfWorkerOptions(
   workerOptions?: StartWorkerOptions<'pdf'>['workerOptions'],
 ): StartWorkerOptions<'pdf'> {
   const renderer = new RenderPool({ size: env.WORKER_CONCURRENCY ?? DEFAULT_CONCURRENCY, maxMemoryMb: env.RENDER_MEMORY_MB });
+  const storage = createStorage(storageLocation(env));
   return {
     queue: 'pdf',
-    processor: createProcessor({ storage: new FileStorage(env.STORAGE_DIR), renderer, logger }),
+    processor: createProcessor({ storage, renderer, logger }),
+    storage,
     env,
     logger,
     defaultConcurrency: DEFAULT_CONCURRENCY,

@@ -7,6 +7,7 @@ import {
   queuePrefixSchema,
   redisUrlSchema,
 } from '@nightshift/jobs';
+import { parseStorageUrl, type StorageLocation } from '@nightshift/storage';
 import { z } from 'zod';
 
 /** Reads "true"/"false"/"1"/"0" the way people write them in .env files. */
@@ -22,17 +23,45 @@ const redisEnvShape = {
   QUEUE_PREFIX: queuePrefixSchema.default(DEFAULT_QUEUE_PREFIX),
 };
 
-/** What every app reads: where Redis is, how keys are namespaced, where files live, how loudly to log. */
-export const commonEnvShape = {
-  ...redisEnvShape,
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Shared by the API and the workers; a relative path is taken from the working directory. */
+/** Where files live when neither STORAGE_URL nor STORAGE_DIR says: a folder this machine's processes share. */
+const DEFAULT_STORAGE_DIR = resolve(tmpdir(), 'nightshift', 'storage');
+
+/** `file:///path` or `s3://bucket/prefix?...`, read into the location `createStorage` opens. */
+const storageUrlSchema = z.string().transform((url, context): StorageLocation => {
+  try {
+    return parseStorageUrl(url);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+/**
+ * The files the API and the workers exchange. `STORAGE_URL` chooses the backend; `STORAGE_DIR`,
+ * the older spelling of a `file://` URL, is read only without it. S3 credentials are not read
+ * here: the AWS SDK takes them from `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` or its default chain itself.
+ */
+const storageEnvShape = {
+  STORAGE_URL: storageUrlSchema.optional(),
+  /** A relative path is taken from the working directory. */
   STORAGE_DIR: z
     .string()
     .min(1)
-    .default(resolve(tmpdir(), 'nightshift', 'storage'))
-    .transform((dir) => resolve(dir)),
+    .transform((dir) => resolve(dir))
+    .optional(),
+};
+
+/** The storage an app's parsed environment names: STORAGE_URL, else STORAGE_DIR, else the default folder. */
+export function storageLocation(env: { STORAGE_URL?: StorageLocation; STORAGE_DIR?: string }): StorageLocation {
+  return env.STORAGE_URL ?? { kind: 'file', root: env.STORAGE_DIR ?? DEFAULT_STORAGE_DIR };
+}
+
+/** What every app reads: where Redis is, how keys are namespaced, where files live, how loudly to log. */
+export const commonEnvShape = {
+  ...redisEnvShape,
+  ...storageEnvShape,
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
 
 /** What every worker reads on top of the common settings. */

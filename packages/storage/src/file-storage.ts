@@ -4,14 +4,15 @@ import { type FileHandle, mkdir, open, rename, rm, stat, writeFile } from 'node:
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ObjectNotFoundError } from './errors.js';
+import { ObjectNotFoundError, StorageConfigError } from './errors.js';
 import { checkKey } from './keys.js';
 import type { Storage, StoredObject } from './storage.js';
 
 /**
- * A directory shared by every process. Each write goes to a temporary file in the same
- * directory and is renamed into place: rename is atomic on one file system, so readers
- * see the old file or the new one, never a mix, and a crash leaves at most a `.tmp-` file.
+ * A directory shared by every process of one machine (or one shared volume). Each write goes
+ * to a temporary file in the same directory and is renamed into place: rename is atomic on one
+ * file system, so readers see the old file or the new one, never a mix, and a crash leaves at
+ * most a `.tmp-` file. Uploads and outputs are read back with `withLocalFile` without a copy.
  */
 export class FileStorage implements Storage {
   constructor(readonly root: string) {}
@@ -74,9 +75,26 @@ export class FileStorage implements Storage {
     }
   }
 
-  async localPath(key: string): Promise<string | undefined> {
-    return (await this.stat(key)) ? this.pathOf(key) : undefined;
+  async withLocalFile<T>(key: string, use: (path: string) => Promise<T>): Promise<T> {
+    if (!(await this.stat(key))) throw new ObjectNotFoundError(key);
+    return use(this.pathOf(key));
   }
+
+  locate(key: string): string {
+    return this.pathOf(key);
+  }
+
+  async check(): Promise<void> {
+    try {
+      await mkdir(this.root, { recursive: true });
+    } catch (error) {
+      throw new StorageConfigError(`the storage folder ${this.root} cannot be created: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  async close(): Promise<void> {}
 
   async delete(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });

@@ -10,7 +10,8 @@ import {
   redactRedisUrl,
   subscribeToCancellations,
 } from '@nightshift/jobs';
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { checkStorageAtStart, type Storage, StorageUnavailableError } from '@nightshift/storage';
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { sendFailureAlert } from './alerts.js';
 import { type HealthServer, startHealthServer } from './health-server.js';
@@ -27,6 +28,11 @@ export interface StartWorkerOptions<Q extends QueueName> {
   defaultConcurrency: number;
   /** Limiter, lock and stall timings; connection, prefix and concurrency come from `env`. */
   workerOptions?: Omit<CreateWorkerOptions, 'connection' | 'redisUrl' | 'prefix' | 'concurrency' | 'autorun'>;
+  /**
+   * The storage the processor uses, if any: checked before the worker takes a job (a missing
+   * bucket stops the start, naming the variable) and closed after it has stopped.
+   */
+  storage?: Storage;
   /** The app's own resources (SDK clients, pools), closed after the worker has stopped. */
   onClose?: () => Promise<void>;
 }
@@ -42,6 +48,7 @@ export interface RunningWorker<Q extends QueueName> {
 /** Starts one queue's worker with the behaviour every Nightshift worker shares. */
 export async function startWorker<Q extends QueueName>(options: StartWorkerOptions<Q>): Promise<RunningWorker<Q>> {
   const { queue, env, logger } = options;
+  if (options.storage) await checkStorageAtStart(options.storage, (message) => logger.warn(message));
   const metrics = new WorkerMetrics();
   // One extra connection per process: it checks Redis's configuration, then listens for cancellations.
   const control = createRedisClient('worker', env.REDIS_URL);
@@ -98,6 +105,7 @@ export async function startWorker<Q extends QueueName>(options: StartWorkerOptio
       await stopCancellations();
       await control.quit().catch(() => control.disconnect());
       await options.onClose?.();
+      await options.storage?.close();
       await health.close();
       logger.info({ queue, graceful }, 'worker stopped');
       return graceful;
@@ -133,18 +141,40 @@ export async function runWorkerMain<Q extends QueueName>(options: StartWorkerOpt
   return running;
 }
 
+/** How long a job waits for storage that did not answer when its own options give no backoff delay. */
+const STORAGE_WAIT_MS = 2_000;
+/** Never sooner: a backoff of 0 would turn an outage into a busy loop. */
+const MIN_STORAGE_WAIT_MS = 100;
+
 /**
  * Turns what a processor throws into what BullMQ should do with the job:
  * - after its signal fired (cancelled): fail it for good, never retry;
  * - `RateLimitedError`: pause the queue for the time asked and put the job back without spending an attempt.
  *   Every worker of the queue honours the pause when it has a `limiter`; without one only this worker waits.
+ * - `StorageUnavailableError`: delay the job by its backoff delay without spending an attempt, so an
+ *   outage of the object store, however long, ends with the job done rather than failed for good.
  */
 function withRuntimeErrors<Q extends QueueName>(
   processor: ContractProcessor<Q>,
   context: { worker: () => Worker; queue: Q; logger: Logger; metrics: WorkerMetrics },
 ): ContractProcessor<Q> {
-  const onError = async (job: ContractJob<Q>, error: unknown, signal: AbortSignal | undefined): Promise<never> => {
+  const onError = async (
+    job: ContractJob<Q>,
+    token: string | undefined,
+    error: unknown,
+    signal: AbortSignal | undefined,
+  ): Promise<never> => {
     if (signal?.aborted) throw new UnrecoverableError(`cancelled: ${String(signal.reason ?? 'cancellation requested')}`);
+    if (error instanceof StorageUnavailableError) {
+      const backoff = job.opts.backoff;
+      const waitMs = Math.max(MIN_STORAGE_WAIT_MS, (typeof backoff === 'number' ? backoff : backoff?.delay) ?? STORAGE_WAIT_MS);
+      context.logger.warn(
+        { ...jobFields(job), waitMs, reason: error.message },
+        'storage unavailable: job delayed, attempt not spent',
+      );
+      await job.moveToDelayed(Date.now() + waitMs, token);
+      throw new DelayedError();
+    }
     if (!(error instanceof RateLimitedError)) throw error;
     // PX 0 is an error in Redis: pause at least 1 ms.
     const waitMs = Math.max(1, Math.ceil(error.retryAfterMs));
@@ -163,7 +193,7 @@ function withRuntimeErrors<Q extends QueueName>(
       try {
         return await processor(job, token, undefined);
       } catch (error) {
-        return onError(job, error, undefined);
+        return onError(job, token, error, undefined);
       }
     };
   }
@@ -171,7 +201,7 @@ function withRuntimeErrors<Q extends QueueName>(
     try {
       return await processor(job, token, signal);
     } catch (error) {
-      return onError(job, error, signal);
+      return onError(job, token, error, signal);
     }
   };
 }

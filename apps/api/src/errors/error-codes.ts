@@ -116,6 +116,11 @@ export const errorCodes = {
     description:
       'Redis did not answer: retry after `Retry-After` seconds. An add that timed out may have happened: retry it with the same Idempotency-Key.',
   },
+  STORAGE_UNAVAILABLE: {
+    status: 503,
+    description:
+      'The file store (`STORAGE_URL`: a folder or an S3 bucket) did not answer: nothing was stored or changed; retry after `Retry-After` seconds.',
+  },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;
@@ -134,5 +139,5 @@ export const errorStatusMeanings: Record<ErrorStatus, string> = {
   415: 'Unsupported media type',
   429: 'Too many requests',
   500: 'Unexpected failure',
-  503: 'Redis is unavailable',
+  503: 'A service the API needs (Redis, the file store) is unavailable',
 };

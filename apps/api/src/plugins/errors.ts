@@ -1,4 +1,5 @@
 import { InvalidJobDataError, toJobDataIssues } from '@nightshift/contracts';
+import { StorageUnavailableError } from '@nightshift/storage';
 import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
@@ -147,6 +148,11 @@ export const errorsPlugin = fp<ErrorsPluginOptions>(
       if (error instanceof InvalidJobDataError) return sendError(reply, error.code, error.message, { issues: error.issues });
       const known = 'code' in error && typeof error.code === 'string' ? fastifyErrors[error.code] : undefined;
       if (known) return sendError(reply, known.code, known.message(request));
+      if (error instanceof StorageUnavailableError) {
+        request.log.warn({ err: error }, 'storage unavailable');
+        const message = `storage is not answering (${error.message}): retry later`;
+        return sendError(reply, 'STORAGE_UNAVAILABLE', message, { headers: { 'retry-after': '1' } });
+      }
       const statusCode = 'statusCode' in error ? error.statusCode : undefined;
       if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
         // A client error from Fastify or a plugin that has no entry above: a listed code all the same.

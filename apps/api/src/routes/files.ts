@@ -26,6 +26,8 @@ export interface FileRoutesOptions {
 }
 
 const tags = ['files'];
+/** A presigned download link is followed at once by the client that asked; minutes would only widen its exposure. */
+const DOWNLOAD_LINK_SECONDS = 60;
 
 export const fileRoutes: FastifyPluginAsyncZod<FileRoutesOptions> = async (app, { imageMaxBytes, reportMaxBytes, links }) => {
   await app.register(imageUploadRoute, { imageMaxBytes });
@@ -42,7 +44,7 @@ export const fileRoutes: FastifyPluginAsyncZod<FileRoutesOptions> = async (app, 
         response: {
           200: jsonResponse('The report replaced the one stored under this id', reportStoredSchema),
           201: jsonResponse('The report is stored', reportStoredSchema),
-          ...errorResponses(...authenticatedErrors, ...bodyErrors, 'NOT_FOUND', 'INVALID_REQUEST'),
+          ...errorResponses(...authenticatedErrors, ...bodyErrors, 'NOT_FOUND', 'INVALID_REQUEST', 'STORAGE_UNAVAILABLE'),
         },
       },
     },
@@ -69,7 +71,8 @@ export const fileRoutes: FastifyPluginAsyncZod<FileRoutesOptions> = async (app, 
       schema: {
         tags,
         summary: "Download a worker's output file",
-        description: 'Accepts a bearer token, or the `expires` and `signature` of a signed link (as sent by email).',
+        description:
+          'Accepts a bearer token, or the `expires` and `signature` of a signed link (as sent by email). On object storage (`STORAGE_URL=s3://…`) it answers 302 to a presigned URL of the bucket, valid for a minute, instead of passing the bytes through.',
         params: fileParams,
         querystring: fileQuery,
         response: {
@@ -77,7 +80,15 @@ export const fileRoutes: FastifyPluginAsyncZod<FileRoutesOptions> = async (app, 
             description: 'The file, streamed',
             content: { 'application/octet-stream': { schema: z.string().meta({ format: 'binary' }) } },
           },
-          ...errorResponses(...authenticatedErrors, 'NOT_FOUND', 'INVALID_REQUEST', 'LINK_EXPIRED', 'FILE_NOT_FOUND'),
+          302: z.null().describe('On object storage: `Location` is a presigned URL of the file, valid for a minute'),
+          ...errorResponses(
+            ...authenticatedErrors,
+            'NOT_FOUND',
+            'INVALID_REQUEST',
+            'LINK_EXPIRED',
+            'FILE_NOT_FOUND',
+            'STORAGE_UNAVAILABLE',
+          ),
         },
       },
     },
@@ -85,21 +96,26 @@ export const fileRoutes: FastifyPluginAsyncZod<FileRoutesOptions> = async (app, 
       const { fileId } = request.params;
       const key = storageKeys.file(fileId);
       // Before the file is opened, so a failure here leaves no stream open.
-      const name = await downloadName(fileId);
+      const disposition = contentDisposition(await downloadName(fileId));
+      const contentType = contentTypesByExtension[fileId.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream';
       let body: Readable;
       try {
+        if (app.storage.downloadUrl) {
+          const url = await app.storage.downloadUrl(key, { expiresInSeconds: DOWNLOAD_LINK_SECONDS, disposition, contentType });
+          // The link expires: no cache may keep the redirect longer than it works.
+          return reply.header('cache-control', 'no-store').redirect(url, 302);
+        }
         body = await app.storage.stream(key);
       } catch (error) {
         if (error instanceof ObjectNotFoundError) throw new ApiError('FILE_NOT_FOUND', `no file ${fileId}`);
         throw error;
       }
-      const extension = fileId.split('.').pop()?.toLowerCase() ?? '';
       const stat = await app.storage.stat(key);
       if (stat) reply.header('content-length', stat.bytes);
       return (
         reply
-          .type(contentTypesByExtension[extension] ?? 'application/octet-stream')
-          .header('content-disposition', contentDisposition(name))
+          .type(contentType)
+          .header('content-disposition', disposition)
           // Streams skip serialization; the schema above only documents the bytes.
           .send(body as unknown as string)
       );
@@ -141,6 +157,7 @@ const imageUploadRoute: FastifyPluginAsyncZod<{ imageMaxBytes: number }> = async
             'EMPTY_BODY',
             'IMAGE_TOO_LARGE',
             'IMAGE_TYPE_MISMATCH',
+            'STORAGE_UNAVAILABLE',
           ),
         },
       },

@@ -35,6 +35,7 @@ export const flowRoutes: FastifyPluginAsyncZod<{ links: FileLinks }> = async (ap
             'IMAGE_NOT_FOUND',
             'INVALID_JOB_DATA',
             'REDIS_UNAVAILABLE',
+            'STORAGE_UNAVAILABLE',
           ),
         },
       },

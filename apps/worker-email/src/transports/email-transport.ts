@@ -17,6 +17,6 @@ export interface SendContext {
 /** Where a rendered email goes: Resend in production, the outbox folder in development. */
 export interface EmailTransport {
   readonly name: string;
-  /** Resolves with the provider's message id, or the outbox file's path. */
+  /** Resolves with the provider's message id, or where the outbox put the message (a path or an `s3://` URL). */
   send(email: OutgoingEmail, context: SendContext): Promise<{ id: string }>;
 }
