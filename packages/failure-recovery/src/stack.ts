@@ -3,7 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type QueueName, queueNames } from '@nightshift/contracts';
 import { type ContractQueue, createQueue } from '@nightshift/jobs';
-import { freePort, type RedisServerOptions, ResendStandIn, TestRedisServer, uniquePrefix } from '@nightshift/test-support';
+import { S3Storage } from '@nightshift/storage';
+import {
+  freePort,
+  type RedisServerOptions,
+  ResendStandIn,
+  TEST_S3_BUCKET,
+  TEST_S3_CREDENTIALS,
+  TEST_S3_REGION,
+  TestRedisServer,
+  TestS3Server,
+  uniquePrefix,
+} from '@nightshift/test-support';
 import { type App, appNamed, readApps } from '@nightshift/workspace';
 import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -33,15 +44,22 @@ export interface RunningApi {
   url: string;
 }
 
+export interface StackOptions {
+  redis?: RedisServerOptions;
+  /** Files in a bucket of an S3 server of the stack's own (s3rver) instead of a folder: the apps share no disk. */
+  objectStorage?: boolean;
+}
+
 /**
- * One scenario's whole system: its own redis-server (AOF on, `noeviction`), storage folder, key
- * prefix and Resend stand-in, and the built apps it starts, configured as in production
- * (`NODE_ENV=production`) except for the recovery timings above.
+ * One scenario's whole system: its own redis-server (AOF on, `noeviction`), storage folder (or
+ * S3 server), key prefix and Resend stand-in, and the built apps it starts, configured as in
+ * production (`NODE_ENV=production`) except for the recovery timings above.
  */
 export class NightshiftStack {
   /** Every app of the repository, as its package.json declares it. */
   readonly apps: readonly App[] = readApps();
   readonly processes: AppProcess[] = [];
+  private readonly closers: (() => Promise<void>)[] = [];
   private readonly queues = new Map<QueueName, ContractQueue<QueueName>>();
   private readonly events: QueueEvents[] = [];
 
@@ -50,15 +68,43 @@ export class NightshiftStack {
     readonly storageDir: string,
     readonly prefix: string,
     readonly resend: ResendStandIn,
+    /** With `objectStorage`: the S3 server the apps keep their files on. */
+    readonly s3: TestS3Server | undefined,
   ) {}
 
-  static async start(redisOptions: RedisServerOptions = {}): Promise<NightshiftStack> {
-    const [redis, storageDir, resend] = await Promise.all([
+  static async start({ redis: redisOptions = {}, objectStorage = false }: StackOptions = {}): Promise<NightshiftStack> {
+    const [redis, storageDir, resend, s3] = await Promise.all([
       TestRedisServer.start({ appendonly: true, ...redisOptions }),
       mkdtemp(join(tmpdir(), 'nightshift-recovery-')),
       ResendStandIn.start(),
+      objectStorage ? TestS3Server.start() : undefined,
     ]);
-    return new NightshiftStack(redis, storageDir, uniquePrefix('recovery'), resend);
+    return new NightshiftStack(redis, storageDir, uniquePrefix('recovery'), resend, s3);
+  }
+
+  /** The key prefix of the stack's files in the bucket. */
+  get storagePrefix(): string {
+    return 'stack';
+  }
+
+  /** The storage variables of every app: the bucket with its credentials, or the folder. */
+  private storageVariables(): Record<string, string> {
+    return this.s3 ? this.s3.variables({ prefix: this.storagePrefix }) : { STORAGE_DIR: this.storageDir };
+  }
+
+  /** The stack's bucket as the apps see it, from the test process, to inspect what they stored. */
+  bucket(): S3Storage {
+    if (!this.s3) throw new Error('this stack keeps its files in a folder: start it with objectStorage');
+    const bucket = new S3Storage({
+      bucket: TEST_S3_BUCKET,
+      prefix: this.storagePrefix,
+      region: TEST_S3_REGION,
+      endpoint: this.s3.endpoint,
+      forcePathStyle: true,
+      credentials: TEST_S3_CREDENTIALS,
+    });
+    this.closers.push(() => bucket.close());
+    return bucket;
   }
 
   /**
@@ -73,7 +119,7 @@ export class NightshiftStack {
       LOG_LEVEL: 'info',
       REDIS_URL: this.redis.url,
       QUEUE_PREFIX: this.prefix,
-      STORAGE_DIR: this.storageDir,
+      ...this.storageVariables(),
       [app.healthPortVariable]: '0',
     };
     const scenarios: Record<string, Record<string, string>> = {
@@ -170,8 +216,10 @@ export class NightshiftStack {
     await Promise.all(this.processes.map((process) => process.kill('SIGKILL')));
     await Promise.all(this.events.map((events) => events.close()));
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    await Promise.all(this.closers.map((close) => close()));
     await this.resend.close();
     await this.redis.destroy();
+    await this.s3?.destroy();
     await rm(this.storageDir, { recursive: true, force: true });
   }
 }

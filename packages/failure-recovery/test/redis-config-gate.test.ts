@@ -11,7 +11,7 @@ const WHY = 'maxmemory-policy is "allkeys-lru"';
 let stack: NightshiftStack;
 
 beforeAll(async () => {
-  stack = await NightshiftStack.start({ config: { 'maxmemory-policy': 'allkeys-lru' } });
+  stack = await NightshiftStack.start({ redis: { config: { 'maxmemory-policy': 'allkeys-lru' } } });
 });
 afterAll(() => stack?.close());
 

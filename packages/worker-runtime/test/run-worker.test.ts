@@ -1,6 +1,7 @@
 import type { WorkerEnv } from '@nightshift/config';
 import { CONTRACT_VERSION_OPTION, jobContracts } from '@nightshift/contracts';
 import { type ContractProcessor, createQueue, createRedisClient, requestCancellation } from '@nightshift/jobs';
+import { StorageUnavailableError } from '@nightshift/storage';
 import { Queue, UnrecoverableError } from 'bullmq';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -265,5 +266,31 @@ describe('startWorker', () => {
     expect(done?.attemptsMade).toBe(1);
     const { text } = await get(running.healthPort, '/metrics');
     expect(metricValue(text, 'nightshift_jobs_rate_limited_total', { name: 'limited' })).toBe(1);
+  });
+
+  it('delays a job whose storage did not answer by its backoff, without spending an attempt, however often', async () => {
+    const calls: number[] = [];
+    const { running, queue } = await start(testEnv(), async () => {
+      calls.push(Date.now());
+      if (calls.length <= 3) throw new StorageUnavailableError('s3://bucket/ is unreachable (connect ECONNREFUSED)');
+      return sent();
+    });
+    let failures = 0;
+    running.worker.on('failed', () => {
+      failures += 1;
+    });
+    const completed = events(running, 'completed', 1);
+    // One attempt allowed: three outages in a row would have failed it for good had they counted.
+    const job = await queue.add('outage', anyEmail, { attempts: 1, backoff: { type: 'fixed', delay: 200 } });
+    await completed;
+
+    expect(calls).toHaveLength(4);
+    for (let index = 1; index < calls.length; index += 1) {
+      expect((calls[index] ?? 0) - (calls[index - 1] ?? 0)).toBeGreaterThanOrEqual(150);
+    }
+    expect(failures).toBe(0);
+    const done = await queue.getJob(String(job.id));
+    expect(done?.attemptsMade).toBe(1);
+    expect(await done?.getState()).toBe('completed');
   });
 });
