@@ -19,7 +19,8 @@ done <<< "$settings"
 cleanup() { docker rm --force "$name" > /dev/null 2>&1 || true; }
 trap cleanup EXIT
 
-docker run --detach --name "$name" --network host --env-file .env.example "${required[@]}" \
+# Files in a folder of the container: .env.example names compose's bucket, which only compose's network has.
+docker run --detach --name "$name" --network host --env-file .env.example "${required[@]}" -e STORAGE_URL=file:///tmp/nightshift-storage \
   -e REDIS_URL=redis://127.0.0.1:6379 -e "QUEUE_PREFIX={smoke-$app-$$}" \
   --health-interval 2s --health-start-period 60s "$image" > /dev/null
 

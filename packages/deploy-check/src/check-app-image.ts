@@ -1,5 +1,6 @@
 import { chmod, chown, copyFile, link, mkdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { freePort } from '@nightshift/test-support';
 import { type AppExit, AppProcess } from './app-process.js';
 import { type BuildAppImageOptions, buildAppImage } from './build-app-image.js';
@@ -58,7 +59,8 @@ export async function checkAppImage(options: CheckAppImageOptions): Promise<AppI
     ...app.requiredInProduction,
     REDIS_URL: options.redisUrl,
     QUEUE_PREFIX: options.queuePrefix,
-    STORAGE_DIR: storage,
+    // A folder of its own rather than .env.example's bucket, which only compose's network has.
+    STORAGE_URL: pathToFileURL(storage).href,
     HOST: '127.0.0.1',
     [app.healthPortVariable]: String(port),
   };

@@ -11,7 +11,9 @@ interface Service {
   image?: string;
   build?: { context: string; dockerfile: string; args?: Record<string, string> };
   command?: string[];
+  entrypoint?: string[];
   healthcheck?: { test: string[] };
+  ports?: string[];
   env_file?: { path: string; required: boolean }[];
   environment?: Record<string, string>;
   volumes?: string[];
@@ -41,8 +43,32 @@ describe('docker/compose.yaml', () => {
     expect(compose.volumes).toHaveProperty('redis-data');
   });
 
-  it('runs every app under apps/ as a service of its name, and nothing else but Redis', () => {
-    const services = Object.keys(compose.services).filter((name) => name !== 'redis');
+  it('runs MinIO for the files, with a healthcheck, a volume of its own, and its bucket made before any app starts', () => {
+    const minio = compose.services.minio;
+    expect(minio?.image).toMatch(/^minio\/minio:RELEASE\.\d{4}-/);
+    expect(minio?.healthcheck?.test).toEqual(['CMD', 'mc', 'ready', 'local']);
+    expect(minio?.volumes).toEqual(['minio-data:/data']);
+    expect(minio?.entrypoint?.join(' ')).toContain('MINIO_ROOT_USER="$$AWS_ACCESS_KEY_ID"');
+    const bucket = compose.services['minio-bucket'];
+    expect(bucket?.depends_on).toEqual({ minio: { condition: 'service_healthy' } });
+    expect(bucket?.entrypoint?.join(' ')).toContain('mc mb --ignore-existing');
+    expect(compose.volumes).toHaveProperty('minio-data');
+  });
+
+  it('shares no volume between two containers: every volume belongs to one service', () => {
+    const mounts = Object.entries(compose.services).flatMap(([name, service]) =>
+      (service.volumes ?? []).map((mount) => ({ volume: mount.split(':')[0], service: name })),
+    );
+    const shared = mounts.filter((mount) =>
+      mounts.some((other) => other.volume === mount.volume && other.service !== mount.service),
+    );
+    expect(shared).toEqual([]);
+    expect(Object.keys(compose.volumes).sort()).toEqual(['minio-data', 'redis-data']);
+  });
+
+  it('runs every app under apps/ as a service of its name, and nothing else but Redis and MinIO', () => {
+    const infrastructure = ['redis', 'minio', 'minio-bucket'];
+    const services = Object.keys(compose.services).filter((name) => !infrastructure.includes(name));
     const missing = apps.map((app) => app.name).filter((name) => !services.includes(name));
     const unknown = services.filter((name) => !apps.some((app) => app.name === name));
     expect({ 'apps without a service': missing, 'services of no app': unknown }).toEqual({
@@ -52,7 +78,7 @@ describe('docker/compose.yaml', () => {
   });
 
   it.each(apps)(
-    'builds $name from the one Dockerfile with APP=$name, runs it on the shared storage volume, configured from .env.example',
+    'builds $name from the one Dockerfile with APP=$name, runs it with no volume, on the bucket, configured from .env.example',
     (app) => {
       const service = compose.services[app.name];
       expect(service?.build).toEqual({ context: '..', dockerfile: 'docker/Dockerfile', args: { APP: app.name } });
@@ -63,8 +89,11 @@ describe('docker/compose.yaml', () => {
         { path: '../.env.example', required: true },
         { path: '../.env', required: false },
       ]);
-      expect(service?.volumes).toEqual([`storage:${example.get('STORAGE_DIR')}`]);
-      expect(service?.depends_on).toEqual({ redis: { condition: 'service_healthy' } });
+      expect(service?.volumes).toBeUndefined();
+      expect(service?.depends_on).toEqual({
+        redis: { condition: 'service_healthy' },
+        'minio-bucket': { condition: 'service_completed_successfully' },
+      });
       // Docker's SIGKILL must come after the app's own shutdown timeout (30 s workers, 10 s API).
       expect(seconds(service?.stop_grace_period)).toBeGreaterThan(app.queue ? 30 : 10);
     },
@@ -73,11 +102,17 @@ describe('docker/compose.yaml', () => {
   it('scales worker-email to 2 replicas and runs worker-pdf with WORKER_CONCURRENCY=2', () => {
     expect(compose.services['worker-email']?.deploy?.replicas).toBe(2);
     expect(compose.services['worker-pdf']?.environment).toEqual({ WORKER_CONCURRENCY: '2' });
-    expect(compose.volumes).toHaveProperty('storage');
   });
 
-  it('points the apps at the compose Redis and lets the API listen beyond its container', () => {
+  it('points the apps at the compose Redis and MinIO, and lets the API listen beyond its container', () => {
     expect(example.get('REDIS_URL')).toBe('redis://redis:6379');
+    const storage = new URL(example.get('STORAGE_URL') ?? '');
+    expect(storage.protocol).toBe('s3:');
+    expect(storage.searchParams.get('endpoint')).toBe('http://minio:9000');
+    expect(storage.searchParams.get('forcePathStyle')).toBe('true');
+    expect(storage.searchParams.get('publicEndpoint')).toBe('http://localhost:9000');
+    expect(compose.services.minio?.ports).toEqual(['${MINIO_PORT:-9000}:9000']);
+    expect(example.get('STORAGE_DIR')).toBe('');
     expect(example.get('HOST')).toBe('0.0.0.0');
   });
 });
