@@ -1,7 +1,7 @@
 import { storageKeys } from '@nightshift/storage';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, JobLedger, NightshiftStack, type RunningApi } from '../src/index.js';
+import { type AppProcess, JobLedger, NightshiftStack, type RunningApi, recordFigure } from '../src/index.js';
 import { report } from './payloads.js';
 
 /**
@@ -40,6 +40,7 @@ describe('the apps on a bucket, sharing no folder', () => {
     const emails = new JobLedger(await stack.queueEvents('email'));
     const imageId = await uploadPhoto();
     expect((await api.client.put('/v1/reports/q3-sales', report)).status).toBe(201);
+    const started = Date.now();
     const accepted = await api.client.post('/v1/flows/report-delivery', {
       reportId: 'q3-sales',
       userId: 'u_1',
@@ -54,6 +55,12 @@ describe('the apps on a bucket, sharing no folder', () => {
       downloadUrl: string;
     };
     await emails.until(() => emails.record(jobs.email.id).completedAt !== undefined, 'the report-ready email');
+    recordFigure(
+      '11 object storage',
+      'flow accepted → email sent',
+      ((emails.record(jobs.email.id).completedAt ?? 0) - started) / 1_000,
+      's',
+    );
 
     const bucket = stack.bucket();
     const thumbnail = `image-processing-${jobs.images[0]?.id}.png`;
@@ -131,7 +138,14 @@ describe('the apps on a bucket, sharing no folder', () => {
     } finally {
       await s3.resume();
     }
+    const back = Date.now();
     await images.until(() => images.record(jobId).completedAt !== undefined, 'the delayed image job');
+    recordFigure(
+      '11 object storage',
+      'bucket back → delayed image job done',
+      ((images.record(jobId).completedAt ?? 0) - back) / 1_000,
+      's',
+    );
     // One attempt allowed, and the outage spent none of it.
     expect(images.record(jobId).failedReason).toBeUndefined();
   });
