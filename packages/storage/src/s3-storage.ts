@@ -43,7 +43,7 @@ const NETWORK_ERROR_NAMES = new Set(['TimeoutError', 'CredentialsProviderError']
  * presigned URLs, so file bytes never pass through the API.
  */
 export class S3Storage implements Storage {
-  readonly bucket: string;
+  private readonly bucket: string;
   private readonly prefix: string;
   private readonly client: S3Client;
   /** Signs download links for the address clients use; signing happens locally, this client never connects. */
