@@ -36,19 +36,19 @@ describe('GET /v1/contracts', () => {
   });
 });
 
-/** As fastify-type-provider-zod names a request schema registered as `<Queue>JobData`. */
-const components = {
-  email: 'EmailJobDataInput',
-  pdf: 'PdfJobDataInput',
-  'image-processing': 'ImageProcessingJobDataInput',
-} as const;
+/** As fastify-type-provider-zod names a request schema registered as `<Queue>JobData`: `image-processing` → `ImageProcessingJobDataInput`. */
+const componentOf = (queue: string) =>
+  `${queue
+    .split('-')
+    .map((word) => word[0]?.toUpperCase() + word.slice(1))
+    .join('')}JobDataInput`;
 
 describe('the OpenAPI document', () => {
   it("refers every request body's payload to its queue's contract document", async () => {
     const document = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json();
     const body = (path: string, method: string) => document.paths[path][method].requestBody.content['application/json'].schema;
     for (const queue of queueNames) {
-      const component = components[queue];
+      const component = componentOf(queue);
       const ref = { $ref: `#/components/schemas/${component}` };
       expect(body(`/v1/queues/${queue}/jobs`, 'post').properties.data).toEqual(ref);
       expect(body(`/v1/queues/${queue}/jobs/bulk`, 'post').properties.jobs.items.properties.data).toEqual(ref);

@@ -1,4 +1,4 @@
-import { type QueueName, queueNames } from '@nightshift/contracts';
+import { jobContracts, type QueueName, queueNames } from '@nightshift/contracts';
 import { createWorker } from '@nightshift/jobs';
 import { storageKeys } from '@nightshift/storage';
 import { TEST_S3_CREDENTIALS, TestRedisServer, TestS3Server } from '@nightshift/test-support';
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ErrorCode, errorCodes } from '../src/errors/index.js';
 import { FileLinks } from '../src/lib/file-links.js';
 import { IdempotencyStore } from '../src/lib/idempotency-store.js';
-import { auth, FILE_LINK_SECRET, ROTATED_TOKEN, startTestApp, type TestApp, welcomeEmail } from './helpers.js';
+import { auth, FILE_LINK_SECRET, ROTATED_TOKEN, startTestApp, type TestApp } from './helpers.js';
 import { type DocumentedOperation, declaredCodes, type OpenApiDocument, operationsOf } from './openapi.js';
 
 /**
@@ -34,14 +34,10 @@ const unprovoked: Partial<Record<ErrorCode, RegExp>> = {
 };
 
 const LIMIT_BYTES = 4_096;
-const validJob: Record<QueueName, { name: string; data: object }> = {
-  email: { name: 'welcome', data: welcomeEmail() },
-  pdf: { name: 'render', data: { reportId: 'q3', userId: 'u1', format: 'pdf' } },
-  'image-processing': {
-    name: 'thumb',
-    data: { imageId: 'img1', operations: [{ type: 'resize', params: { width: 8, fit: 'inside' } }] },
-  },
-};
+/** A valid job per queue: the first example of its contract. */
+const validJob = Object.fromEntries(
+  queueNames.map((queue) => [queue, { name: 'example', data: jobContracts[queue].examples[0] }]),
+) as Record<QueueName, { name: string; data: unknown }>;
 const report = { title: 'Sales', columns: [{ key: 'region', label: 'Region' }], rows: [{ region: 'North' }] };
 const delivery = { reportId: 'q3', userId: 'u1', format: 'pdf', to: 'boss@example.com' };
 const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
@@ -153,7 +149,7 @@ function casesFor({ name, method, path }: DocumentedOperation): ErrorCase[] {
   const queue = /^\/v1\/queues\/([a-z-]+)\//.exec(path)?.[1] as QueueName | undefined;
   const redisDown = (request: Partial<InjectOptions> = {}) => add('REDIS_UNAVAILABLE', request, { redisDown: true });
   const bucketDown = (request: Partial<InjectOptions> = {}) => add('STORAGE_UNAVAILABLE', request, { storageDown: true });
-  switch (name.replace(/\/queues\/(email|pdf|image-processing)\//, '/queues/{q}/')) {
+  switch (name.replace(new RegExp(`/queues/(${queueNames.join('|')})/`), '/queues/{q}/')) {
     case 'GET /v1/queues':
     case 'POST /v1/queues/{queue}/pause':
     case 'POST /v1/queues/{queue}/resume':

@@ -1,4 +1,4 @@
-import { jobContracts } from '@nightshift/contracts';
+import { jobContracts, queueNames } from '@nightshift/contracts';
 import { createWorker } from '@nightshift/jobs';
 import { UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -214,7 +214,7 @@ describe('DELETE /v1/queues/:queue/jobs/:id', () => {
 describe('queues', () => {
   it('lists every contract queue with counts and workers, and pauses and resumes one', async () => {
     const { queues } = (await get('/v1/queues')).json();
-    expect(queues.map((queue: { name: string }) => queue.name)).toEqual(['email', 'pdf', 'image-processing']);
+    expect(queues.map((queue: { name: string }) => queue.name)).toEqual(queueNames);
     const pdf = queues.find((queue: { name: string }) => queue.name === 'pdf');
     expect(Object.keys(pdf.counts).sort()).toEqual(
       ['active', 'completed', 'delayed', 'failed', 'paused', 'prioritized', 'waiting', 'waiting-children'].sort(),

@@ -1,3 +1,4 @@
+import { queueNames } from '@nightshift/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth, startTestApp, type TestApp, welcomeEmail } from './helpers.js';
 
@@ -7,7 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const perQueue = (template: string) => ['email', 'pdf', 'image-processing'].map((queue) => template.replace('{q}', queue));
+const perQueue = (template: string) => queueNames.map((queue) => template.replace('{q}', queue));
 
 /** The public contract of issue 3, plus the operations routes and the contract documents of issue 13. */
 const expectedOperations = [

@@ -10,6 +10,7 @@ const released = defineContract({
   data: z.strictObject({ reportId: z.string(), userId: z.string().optional() }),
   result,
   upcasters: [],
+  examples: [{ reportId: 'r1', userId: 'u1' }],
 });
 /** The breaking change under review: `userId` made required. */
 const requiredUserId = z.strictObject({ reportId: z.string(), userId: z.string() });

@@ -48,10 +48,11 @@ describe('pnpm contracts:check', () => {
     return join(tree, 'src', 'index.ts');
   }
 
-  it('passes on the clean tree: every queue unchanged since its release', async () => {
+  it('passes on the clean tree: every queue unchanged since its release, or not released yet', async () => {
     const { code, output } = await pnpmScript('contracts:check');
     for (const queue of queueNames) {
-      expect(output).toMatch(new RegExp(`^  ${queue}: version ${jobContracts[queue].version} \\(released \\d+\\): `, 'm'));
+      const { version } = jobContracts[queue];
+      expect(output).toMatch(new RegExp(`^  ${queue}: version ${version}( \\(released \\d+\\)|, not released yet): `, 'm'));
     }
     expect(output).toContain('contracts:check: no breaking change left uncovered');
     expect(code).toBe(0);
@@ -69,7 +70,11 @@ describe('pnpm contracts:check', () => {
   it('passes the same change once the version is raised and an upcaster covers it', async () => {
     const index = await treeWith(madeRequired, [
       'email.ts',
-      'export const emailContract = defineContract({ version: 1, data: emailJobSchema, result: emailResultSchema, upcasters: [] });',
+      `export const emailContract = defineContract({
+  version: 1,
+  data: emailJobSchema,
+  result: emailResultSchema,
+  upcasters: [],`,
       `export const emailContract = defineContract({
   version: 2,
   data: emailJobSchema,
@@ -86,8 +91,7 @@ describe('pnpm contracts:check', () => {
         },
       ],
     },
-  ],
-});`,
+  ],`,
     ]);
     const { code, output } = await pnpmScript('contracts:check', '--contracts', index);
     expect(output).toContain('email: version 2 (released 1): 1 breaking, 0 compatible');

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { invalidPayloads, validPayloads } from '../test/payloads.js';
-import { InvalidJobDataError, jobContracts, parseJobData, type QueueName, reportDataSchema, toJobDataIssues } from './index.js';
+import { invalidPayloads } from '../test/payloads.js';
+import { InvalidJobDataError, jobContracts, parseJobData, queueNames, reportDataSchema, toJobDataIssues } from './index.js';
 
 describe('valid payloads', () => {
-  for (const queue of Object.keys(validPayloads) as QueueName[]) {
-    it.each(validPayloads[queue].map((data) => [JSON.stringify(data).slice(0, 80), data]))(
+  for (const queue of queueNames) {
+    it.each(jobContracts[queue].examples.map((data) => [JSON.stringify(data).slice(0, 80), data]))(
       `${queue} accepts %s`,
       (_label, data) => {
         expect(parseJobData(queue, data)).toEqual(data);

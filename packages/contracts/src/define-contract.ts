@@ -16,9 +16,18 @@ export interface JobContract<Data extends z.ZodType = z.ZodType, Result extends 
    * in order. Empty while `version` is the only one.
    */
   readonly upcasters: readonly Upcaster[];
+  /**
+   * Payloads the contract accepts, written as a producer would: the tests and suites that need
+   * a valid job of each queue take them from here, so a new queue brings its own. `defineContract`
+   * checks each against `data` at import, naming the field, so none can drift from the schema.
+   */
+  readonly examples: readonly [unknown, ...unknown[]];
 }
 
-/** Checks at import that the version is a positive integer and the upcasters lead to it one step at a time. */
+/**
+ * Checks at import that the version is a positive integer, the upcasters lead to it one step at
+ * a time, and each example is a payload the contract accepts.
+ */
 export function defineContract<Data extends z.ZodType, Result extends z.ZodType>(
   contract: JobContract<Data, Result>,
 ): JobContract<Data, Result> {
@@ -30,6 +39,13 @@ export function defineContract<Data extends z.ZodType, Result extends z.ZodType>
     if (upcaster.from !== first + index) {
       const expected = upcasters.map((_, step) => `${first + step}→${first + step + 1}`).join(', ');
       throw new Error(`the upcasters of a version ${version} contract must go ${expected}; found one from ${upcaster.from}`);
+    }
+  });
+  contract.examples.forEach((example, index) => {
+    const parsed = contract.data.safeParse(example);
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+      throw new Error(`example ${index + 1} does not fit its contract: ${fields}`);
     }
   });
   return contract;

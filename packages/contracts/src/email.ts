@@ -73,4 +73,30 @@ export const emailResultSchema = z.strictObject({
 });
 export type EmailResult = z.infer<typeof emailResultSchema>;
 
-export const emailContract = defineContract({ version: 1, data: emailJobSchema, result: emailResultSchema, upcasters: [] });
+export const emailContract = defineContract({
+  version: 1,
+  data: emailJobSchema,
+  result: emailResultSchema,
+  upcasters: [],
+  examples: [
+    {
+      to: 'ada@example.com',
+      subject: 'Welcome to Nightshift',
+      template: 'welcome',
+      data: { name: 'Ada', activationUrl: 'https://app.example.com/activate/abc' },
+    },
+    {
+      to: 'ada@example.com',
+      template: 'reset-password',
+      data: { resetUrl: 'https://app.example.com/reset/xyz', expiresInMinutes: 60 },
+    },
+    { to: 'ada@example.com', template: 'trial-expiry', data: {} },
+    { to: 'ada@example.com', template: 'weekly-digest', data: {} },
+    { to: 'ada@example.com', template: 'invoice', data: { invoiceNumber: 'INV-1', amountCents: 1999, currency: 'EUR' } },
+    {
+      to: 'ada@example.com',
+      template: 'report-ready',
+      data: { reportTitle: 'Q3', downloadUrl: 'http://localhost:3000/v1/files/a.pdf' },
+    },
+  ],
+});

@@ -67,4 +67,15 @@ export const imageProcessingContract = defineContract({
   data: imageProcessingJobSchema,
   result: imageProcessingResultSchema,
   upcasters: [],
+  examples: [
+    { imageId: 'img1', operations: [{ type: 'resize', params: { width: 720, fit: 'inside' } }] },
+    {
+      imageId: 'img1',
+      operations: [
+        { type: 'crop', params: { left: 0, top: 10, width: 100, height: 50 } },
+        { type: 'resize', params: { height: 20, fit: 'cover', withoutEnlargement: true } },
+        { type: 'convert', params: { format: 'webp', quality: 80 } },
+      ],
+    },
+  ],
 });

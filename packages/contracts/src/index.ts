@@ -1,12 +1,9 @@
 export * from './define-contract.js';
-export * from './email.js';
 export { resourceId } from './fields.js';
-export * from './image-processing.js';
 export * from './invalid-job-data-error.js';
 export * from './job-contracts.js';
 export * from './json-schema.js';
 export * from './parse-job-data.js';
-export * from './pdf.js';
 export * from './report.js';
 export * from './versions/contract-version-error.js';
 export * from './versions/upcaster.js';

@@ -1,7 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { invalidPayloads, validPayloads } from '../test/payloads.js';
+import { invalidPayloads } from '../test/payloads.js';
 import { contractJsonSchema, jobContracts, type QueueName, queueNames } from './index.js';
 
 /** A team that is not on TypeScript: a standard draft 2020-12 validator with its defaults (unknown keywords refused) and the formats the schemas name. */
@@ -22,7 +22,7 @@ describe('the JSON Schema of each contract', () => {
   });
 
   for (const queue of queueNames) {
-    it.each(validPayloads[queue].map((data) => [JSON.stringify(data).slice(0, 80), data]))(
+    it.each(jobContracts[queue].examples.map((data) => [JSON.stringify(data).slice(0, 80), data]))(
       `${queue} accepts what its contract accepts: %s`,
       (_label, data) => {
         const validate = validator(queue, 'data');

@@ -28,4 +28,13 @@ export const pdfResultSchema = z.strictObject({
 });
 export type PdfResult = z.infer<typeof pdfResultSchema>;
 
-export const pdfContract = defineContract({ version: 1, data: pdfJobSchema, result: pdfResultSchema, upcasters: [] });
+export const pdfContract = defineContract({
+  version: 1,
+  data: pdfJobSchema,
+  result: pdfResultSchema,
+  upcasters: [],
+  examples: [
+    { reportId: 'r-1', userId: 'u_1', format: 'pdf' },
+    { reportId: 'r-1', userId: 'u_1', format: 'xlsx' },
+  ],
+});

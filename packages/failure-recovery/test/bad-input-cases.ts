@@ -1,4 +1,4 @@
-import { type QueueName, queueNames } from '@nightshift/contracts';
+import { jobContracts, type QueueName, queueNames } from '@nightshift/contracts';
 import type { SendOptions } from '../src/index.js';
 import { report, welcomeEmail } from './payloads.js';
 
@@ -17,15 +17,10 @@ export interface BadInputCase {
   names: string;
 }
 
-/** A valid body per queue, so each case breaks exactly one thing. */
-const validJob: Record<QueueName, { name: string; data: Record<string, unknown> }> = {
-  email: welcomeEmail(1),
-  pdf: { name: 'render', data: { reportId: 'q3', userId: 'u_1', format: 'pdf' } },
-  'image-processing': {
-    name: 'thumbnail',
-    data: { imageId: 'img1', operations: [{ type: 'resize', params: { width: 100, fit: 'inside' } }] },
-  },
-};
+/** A valid body per queue (the first example of its contract), so each case breaks exactly one thing. */
+const validJob = Object.fromEntries(
+  queueNames.map((queue) => [queue, { name: 'example', data: jobContracts[queue].examples[0] }]),
+) as Record<QueueName, { name: string; data: Record<string, unknown> }>;
 const validScheduler = (queue: QueueName) => ({ every: 60_000, job: validJob[queue] });
 const validFlow = { reportId: 'q3', userId: 'u_1', format: 'pdf', to: 'ada@example.com' };
 

@@ -173,6 +173,7 @@ const greeting = defineContract({
       examples: [{ before: { to: 'a@example.com' }, after: { to: 'a@example.com', lang: 'en' } }],
     },
   ],
+  examples: [{ to: 'a@example.com', lang: 'fr' }],
 });
 
 /** A worker running `acceptJobData` for a contract of its own, as createWorker does for ours. */
@@ -235,6 +236,7 @@ describe('acceptJobData, over a contract with upcasters', () => {
       version: 2,
       data: z.strictObject({ to: z.email() }),
       upcasters: greeting.upcasters.slice(0, 1),
+      examples: [{ to: 'a@example.com' }],
     });
     let held: (hold: HeldBackJob) => void = () => {};
     const firstHold = new Promise<HeldBackJob>((resolve) => {

@@ -38,6 +38,7 @@ const invoice = defineContract({
   data: z.strictObject({ recipient: z.email(), amountCents: z.int().min(0) }),
   result: z.strictObject({ sent: z.boolean() }),
   upcasters: [toCents, renameTo],
+  examples: [{ recipient: 'a@example.com', amountCents: 1250 }],
 });
 
 function failure(run: () => unknown): unknown {
@@ -157,7 +158,7 @@ describe('upgradeJobData', () => {
 });
 
 describe('defineContract', () => {
-  const base = { data: z.object({}), result: z.object({}) };
+  const base = { data: z.object({}), result: z.object({}), examples: [{}] as [unknown] };
 
   it('refuses a version that is not a positive integer', () => {
     expect(() => defineContract({ ...base, version: 0, upcasters: [] })).toThrow(
