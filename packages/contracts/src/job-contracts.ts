@@ -3,17 +3,20 @@ import type { JobContract } from './define-contract.js';
 import { emailContract } from './email.js';
 import { imageProcessingContract } from './image-processing.js';
 import { pdfContract } from './pdf.js';
+import { webhookContract } from './webhook.js';
 
 // The one list of contracts: each queue's module is registered below and exported from here, so a new queue is one import, one export and one entry.
 export * from './email.js';
 export * from './image-processing.js';
 export * from './pdf.js';
+export * from './webhook.js';
 
 /** Every queue Nightshift knows, with its version and the schema of what goes in and what comes out. */
 export const jobContracts = {
   email: emailContract,
   pdf: pdfContract,
   'image-processing': imageProcessingContract,
+  webhook: webhookContract,
 } as const satisfies Record<string, JobContract>;
 
 export type QueueName = keyof typeof jobContracts;
