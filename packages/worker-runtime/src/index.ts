@@ -1,4 +1,4 @@
-export { type PermanentFailure, sendFailureAlert } from './alerts.js';
+export { type PermanentFailure, sendAlert, sendFailureAlert } from './alerts.js';
 export { jobFields } from './job-fields.js';
 export { createLogger, type Logger } from './logger.js';
 export { WorkerMetrics } from './metrics.js';
