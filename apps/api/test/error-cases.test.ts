@@ -1,4 +1,4 @@
-import { jobContracts, type QueueName, queueNames } from '@nightshift/contracts';
+import { endpointQueueNames, jobContracts, type QueueName, queueNames } from '@nightshift/contracts';
 import { createWorker } from '@nightshift/jobs';
 import { storageKeys } from '@nightshift/storage';
 import { TEST_S3_CREDENTIALS, TestRedisServer, TestS3Server } from '@nightshift/test-support';
@@ -149,7 +149,10 @@ function casesFor({ name, method, path }: DocumentedOperation): ErrorCase[] {
   const queue = /^\/v1\/queues\/([a-z-]+)\//.exec(path)?.[1] as QueueName | undefined;
   const redisDown = (request: Partial<InjectOptions> = {}) => add('REDIS_UNAVAILABLE', request, { redisDown: true });
   const bucketDown = (request: Partial<InjectOptions> = {}) => add('STORAGE_UNAVAILABLE', request, { storageDown: true });
-  switch (name.replace(new RegExp(`/queues/(${queueNames.join('|')})/`), '/queues/{q}/')) {
+  const route = name
+    .replace(new RegExp(`/queues/(${queueNames.join('|')})/`), '/queues/{q}/')
+    .replace(new RegExp(`^(\\w+) /v1/(${endpointQueueNames.join('|')})-endpoints/`), '$1 /v1/{q}-endpoints/');
+  switch (route) {
     case 'GET /v1/queues':
     case 'POST /v1/queues/{queue}/pause':
     case 'POST /v1/queues/{queue}/resume':
@@ -220,6 +223,15 @@ function casesFor({ name, method, path }: DocumentedOperation): ErrorCase[] {
       bucketDown();
       break;
     }
+    case 'PUT /v1/{q}-endpoints/{id}':
+      add('INVALID_REQUEST', { payload: { secret: 'hunter2' } });
+      redisDown({ payload: {} });
+      break;
+    case 'GET /v1/{q}-endpoints/{id}':
+    case 'POST /v1/{q}-endpoints/{id}/enable':
+      add('ENDPOINT_NOT_FOUND');
+      redisDown();
+      break;
     case 'POST /v1/flows/report-delivery':
       add('INVALID_REQUEST', { payload: {} });
       add('REPORT_NOT_FOUND', { payload: { ...delivery, reportId: 'missing' } });

@@ -1,4 +1,4 @@
-import { queueNames } from '@nightshift/contracts';
+import { endpointQueueNames, queueNames } from '@nightshift/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth, startTestApp, type TestApp, welcomeEmail } from './helpers.js';
 
@@ -34,6 +34,11 @@ const expectedOperations = [
   'POST /v1/flows/report-delivery',
   'GET /v1/contracts',
   'GET /v1/contracts/{queue}',
+  ...endpointQueueNames.flatMap((queue) => [
+    `PUT /v1/${queue}-endpoints/{id}`,
+    `GET /v1/${queue}-endpoints/{id}`,
+    `POST /v1/${queue}-endpoints/{id}/enable`,
+  ]),
 ].sort();
 
 describe('OpenAPI', () => {

@@ -22,6 +22,12 @@ export interface JobContract<Data extends z.ZodType = z.ZodType, Result extends 
    * checks each against `data` at import, naming the field, so none can drift from the schema.
    */
   readonly examples: readonly [unknown, ...unknown[]];
+  /**
+   * True for a queue whose jobs go to endpoints its users register, each with a signing secret and
+   * a failure count (webhook delivery): the API serves `/v1/<queue>-endpoints/{id}` to register,
+   * read and re-enable them, and `@nightshift/jobs`' `EndpointStore` keeps them in Redis.
+   */
+  readonly endpoints?: boolean;
 }
 
 /**

@@ -27,6 +27,9 @@ export type JobData = { [Q in QueueName]: z.infer<(typeof jobContracts)[Q]['data
 /** What each queue's processor returns. */
 export type JobResult = { [Q in QueueName]: z.infer<(typeof jobContracts)[Q]['result']> };
 
+/** The queues whose jobs go to registered endpoints (`endpoints: true` in their contract). */
+export const endpointQueueNames = queueNames.filter((queue) => (jobContracts[queue] as JobContract).endpoints === true);
+
 export function isQueueName(name: string): name is QueueName {
   return Object.hasOwn(jobContracts, name);
 }

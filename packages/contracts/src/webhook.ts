@@ -21,5 +21,6 @@ export const webhookContract = defineContract({
   data: webhookJobSchema,
   result: webhookResultSchema,
   upcasters: [],
+  endpoints: true,
   examples: [{ message: 'hello from the webhook queue' }],
 });

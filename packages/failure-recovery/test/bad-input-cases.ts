@@ -1,4 +1,4 @@
-import { jobContracts, type QueueName, queueNames } from '@nightshift/contracts';
+import { endpointQueueNames, jobContracts, type QueueName, queueNames } from '@nightshift/contracts';
 import type { SendOptions } from '../src/index.js';
 import { report, welcomeEmail } from './payloads.js';
 
@@ -221,6 +221,41 @@ function queueCases(queue: QueueName): BadInputCase[] {
       options: { body: validScheduler(queue) },
       status: 404,
       names: 'id',
+    },
+  ];
+}
+
+/** The endpoint routes of a queue whose contract declares endpoints: bad secrets, bad ids, endpoints never registered. */
+function endpointCases(queue: string): BadInputCase[] {
+  const path = `/v1/${queue}-endpoints/shop-1`;
+  const route = (name: string) => `${name} (${queue})`;
+  return [
+    ...jsonBodyCases(route('register endpoint'), 'PUT', path, {}),
+    {
+      route: route('register endpoint'),
+      label: 'a secret not in the Standard Webhooks form',
+      method: 'PUT',
+      path,
+      options: { body: { secret: 'hunter2' } },
+      status: 400,
+      names: 'secret',
+    },
+    {
+      route: route('register endpoint'),
+      label: 'an id with a slash',
+      method: 'PUT',
+      path: `/v1/${queue}-endpoints/a%2Fb`,
+      options: { body: {} },
+      status: 404,
+      names: 'id',
+    },
+    {
+      route: route('enable endpoint'),
+      label: 'an endpoint never registered',
+      method: 'POST',
+      path: `${path}/enable`,
+      status: 404,
+      names: 'shop-1',
     },
   ];
 }
@@ -498,6 +533,7 @@ const fileCases: BadInputCase[] = [
 
 export const badInputCases: BadInputCase[] = [
   ...queueNames.flatMap(queueCases),
+  ...endpointQueueNames.flatMap(endpointCases),
   ...contractCases,
   ...unknownQueueCases,
   ...fileCases,
@@ -516,4 +552,5 @@ export const coveredWriteRoutes = [
   'PUT /v1/reports/:reportId',
   'POST /v1/images',
   'POST /v1/flows/report-delivery',
+  ...endpointQueueNames.flatMap((queue) => [`PUT /v1/${queue}-endpoints/:id`, `POST /v1/${queue}-endpoints/:id/enable`]),
 ];

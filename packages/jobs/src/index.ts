@@ -5,5 +5,6 @@ export { recordedContractVersion } from './contract-version.js';
 export * from './create-flow-producer.js';
 export * from './create-queue.js';
 export * from './create-worker.js';
+export * from './endpoints.js';
 export { DEFAULT_JOB_OPTIONS, type RedisTarget, withDefaultJobOptions } from './queue-options.js';
 export { jobDataSchema } from './validate.js';

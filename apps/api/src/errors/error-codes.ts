@@ -74,6 +74,10 @@ export const errorCodes = {
     status: 404,
     description: 'An image id names no upload: upload it with `POST /v1/images` first.',
   },
+  ENDPOINT_NOT_FOUND: {
+    status: 404,
+    description: 'No endpoint with this id on this queue: register it with `PUT /v1/<queue>-endpoints/{id}` first.',
+  },
   IDEMPOTENCY_KEY_IN_USE: {
     status: 409,
     description: 'A request with this Idempotency-Key is still being processed: retry after `Retry-After` seconds.',

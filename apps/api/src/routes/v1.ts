@@ -1,11 +1,12 @@
 import rateLimit from '@fastify/rate-limit';
-import { isQueueName, queueNames } from '@nightshift/contracts';
+import { endpointQueueNames, isQueueName, queueNames } from '@nightshift/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ApiError } from '../errors/index.js';
 import type { FileLinks } from '../lib/file-links.js';
 import { bearerAuth, TokenSet } from '../plugins/auth.js';
 import { sendError } from '../plugins/errors.js';
 import { contractRoutes } from './contracts.js';
+import { endpointRoutes } from './endpoints.js';
 import { fileRoutes } from './files.js';
 import { flowRoutes } from './flows.js';
 import { jobRoutes } from './jobs.js';
@@ -49,6 +50,7 @@ export const v1Routes: FastifyPluginAsyncZod<V1Options> = async (app, options) =
   const { imageMaxBytes, reportMaxBytes, links } = options;
   await app.register(fileRoutes, { imageMaxBytes, reportMaxBytes, links });
   await app.register(flowRoutes, { links });
+  await app.register(endpointRoutes, { queues: endpointQueueNames });
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
