@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { invalidPayloads } from '../test/payloads.js';
-import { InvalidJobDataError, jobContracts, parseJobData, queueNames, reportDataSchema, toJobDataIssues } from './index.js';
+import {
+  InvalidJobDataError,
+  jobContracts,
+  parseJobData,
+  queueNames,
+  reportDataSchema,
+  reportExamples,
+  toJobDataIssues,
+} from './index.js';
 
 describe('valid payloads', () => {
   for (const queue of queueNames) {
@@ -40,6 +48,10 @@ describe('report data', () => {
 
   it('accepts rows keyed by column', () => {
     expect(reportDataSchema.parse(report)).toEqual(report);
+  });
+
+  it('accepts each of its examples, which the API documents', () => {
+    for (const example of reportExamples) expect(reportDataSchema.parse(example)).toEqual(example);
   });
 
   it('names an unknown row key and a duplicate column', () => {

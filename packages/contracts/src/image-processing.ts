@@ -67,8 +67,11 @@ export const imageProcessingContract = defineContract({
   data: imageProcessingJobSchema,
   result: imageProcessingResultSchema,
   upcasters: [],
+  // One per operation, then a chain of them.
   examples: [
     { imageId: 'img1', operations: [{ type: 'resize', params: { width: 720, fit: 'inside' } }] },
+    { imageId: 'img1', operations: [{ type: 'crop', params: { left: 0, top: 0, width: 400, height: 300 } }] },
+    { imageId: 'img1', operations: [{ type: 'convert', params: { format: 'webp', quality: 80 } }] },
     {
       imageId: 'img1',
       operations: [

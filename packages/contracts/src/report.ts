@@ -122,6 +122,40 @@ export const reportDataSchema = z
     }
   });
 export type ReportData = z.infer<typeof reportDataSchema>;
+
+/**
+ * Reports written as a producer would, for the API's documented examples and the tests: every
+ * column format, a totals row, a locale and a time zone. The contracts' tests parse each.
+ */
+export const reportExamples: readonly [ReportData, ...ReportData[]] = [
+  {
+    title: 'Quarterly sales',
+    locale: 'en-US',
+    timeZone: 'Europe/Paris',
+    author: 'Finance team',
+    columns: [
+      { key: 'order', label: 'Order', format: 'text' },
+      { key: 'customer', label: 'Customer', format: 'text', width: 30 },
+      { key: 'placedOn', label: 'Placed on', format: 'date' },
+      { key: 'items', label: 'Items', format: 'integer', total: true },
+      { key: 'amount', label: 'Amount', format: 'currency', currency: 'EUR', total: true },
+      { key: 'discount', label: 'Discount', format: 'percent', decimals: 1 },
+      { key: 'paid', label: 'Paid', format: 'boolean' },
+    ],
+    rows: [
+      {
+        order: 'SO-1001',
+        customer: 'Ada Lovelace',
+        placedOn: '2026-10-02',
+        items: 3,
+        amount: 1249.5,
+        discount: 0.05,
+        paid: true,
+      },
+      { order: 'SO-1002', customer: 'Grace Hopper', placedOn: '2026-11-14', items: 1, amount: 89.9, discount: 0, paid: false },
+    ],
+  },
+];
 export type ReportCell = z.infer<typeof reportCellSchema>;
 
 const isoDate = z.iso.date();

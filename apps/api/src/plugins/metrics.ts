@@ -88,7 +88,7 @@ export const metricsPlugin = fp(
       {
         schema: {
           tags: ['operations'],
-          summary: 'Prometheus metrics',
+          summary: 'Read the Prometheus metrics',
           security: [],
           response: {
             200: { description: 'The metrics, in the Prometheus text format', content: { 'text/plain': { schema: z.string() } } },

@@ -13,7 +13,7 @@ export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Every queue with its contract version',
+        summary: 'List the queues with their contract versions',
         response: {
           200: jsonResponse('Every queue', contractListSchema),
           ...errorResponses(...authenticatedErrors),
@@ -34,7 +34,7 @@ export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        summary: "A queue's contract: the JSON Schema of its payload and of its result",
+        summary: "Read a queue's contract: the JSON Schema of its payload and of its result",
         params: queueParams,
         response: {
           200: jsonResponse("The queue's contract document", contractDocumentSchema),

@@ -3,7 +3,7 @@ import { EndpointStore, endpointSecretSchema, generateEndpointSecret } from '@ni
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../errors/index.js';
-import { jsonResponse } from '../schemas/common.js';
+import { jsonResponse, withArticle } from '../schemas/common.js';
 import { authenticatedErrors, bodyErrors, errorResponses } from '../schemas/errors.js';
 
 export interface EndpointRoutesOptions {
@@ -48,7 +48,7 @@ export const endpointRoutes: FastifyPluginAsyncZod<EndpointRoutesOptions> = asyn
       {
         schema: {
           tags,
-          summary: `Register a ${queue} endpoint, or give it a new signing secret`,
+          summary: `Register ${withArticle(queue)} endpoint, or give it a new signing secret`,
           description:
             'Jobs name the endpoint in `endpointId`: they are signed with its secret, and its consecutive failed deliveries are counted. A new secret keeps the state.',
           params,
@@ -75,7 +75,7 @@ export const endpointRoutes: FastifyPluginAsyncZod<EndpointRoutesOptions> = asyn
       {
         schema: {
           tags,
-          summary: `Whether deliveries to a ${queue} endpoint are on, and its failures in a row`,
+          summary: `Read whether deliveries to ${withArticle(queue)} endpoint are on, and its failures in a row`,
           params,
           response: {
             200: jsonResponse("The endpoint's state; its secret is never shown again", endpointStateSchema),

@@ -14,7 +14,7 @@ import {
   fileParams,
   fileQuery,
   imageCreatedSchema,
-  reportDataSchema,
+  reportBody,
   reportParams,
   reportStoredSchema,
 } from '../schemas/files.js';
@@ -40,7 +40,7 @@ export const fileRoutes: FastifyPluginAsyncZod<FileRoutesOptions> = async (app, 
         tags,
         summary: "Store a report's data for the PDF worker (201 new, 200 replaced)",
         params: reportParams,
-        body: reportDataSchema,
+        body: reportBody,
         response: {
           200: jsonResponse('The report replaced the one stored under this id', reportStoredSchema),
           201: jsonResponse('The report is stored', reportStoredSchema),

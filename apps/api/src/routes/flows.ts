@@ -21,6 +21,7 @@ export const flowRoutes: FastifyPluginAsyncZod<{ links: FileLinks }> = async (ap
     {
       schema: {
         tags: ['flows'],
+        operationId: 'deliverReport',
         summary: 'Thumbnail the images, render the report with them, email a link to it',
         description:
           'One BullMQ flow: image-processing jobs → pdf job → email job. Each child fails its parent when it fails, so a broken chain ends failed, never stuck in waiting-children.',

@@ -18,7 +18,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        summary: 'The process is up',
+        summary: 'Check that the process is up',
         security: [],
         response: { 200: jsonResponse('The process is up', statusSchema), ...errorResponses() },
       },
@@ -33,7 +33,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Redis answers: the API can take jobs',
+        summary: 'Check that Redis answers, so the API can take jobs',
         security: [],
         response: {
           200: jsonResponse('Redis answers', statusSchema),

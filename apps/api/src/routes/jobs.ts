@@ -6,7 +6,7 @@ import { ApiError } from '../errors/index.js';
 import { addJob, addJobOnce } from '../lib/add-job.js';
 import { IdempotencyStore } from '../lib/idempotency-store.js';
 import { findFailedChild, toJobView } from '../lib/job-view.js';
-import { jobParams, jsonResponse, queueParams } from '../schemas/common.js';
+import { jobParams, jsonResponse, pascalCase, queueParams, withArticle } from '../schemas/common.js';
 import { authenticatedErrors, bodyErrors, errorResponses } from '../schemas/errors.js';
 import {
   addJobBody,
@@ -19,6 +19,7 @@ import {
   jobRemovedSchema,
   jobViewSchema,
   listJobsQuery,
+  MAX_BULK_JOBS,
   removeJobQuery,
 } from '../schemas/jobs.js';
 
@@ -37,7 +38,8 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
       {
         schema: {
           tags,
-          summary: `Add a ${queueName} job`,
+          operationId: `add${pascalCase(queueName)}Job`,
+          summary: `Add ${withArticle(queueName)} job`,
           headers: idempotencyHeaders,
           body: addJobBody(queueName),
           response: {
@@ -75,7 +77,9 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
       {
         schema: {
           tags,
-          summary: `Add up to 1000 ${queueName} jobs: all are validated before any is added`,
+          operationId: `add${pascalCase(queueName)}Jobs`,
+          summary: `Add up to ${MAX_BULK_JOBS} ${queueName} jobs at once`,
+          description: 'All are validated before any is added, and they are added in one Redis transaction.',
           body: bulkJobsBody(queueName),
           response: {
             202: jsonResponse('Every job is in Redis; their ids in the order given', bulkAcceptedSchema),

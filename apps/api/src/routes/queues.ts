@@ -14,7 +14,7 @@ export const queueRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Every queue with its job counts and connected workers',
+        summary: 'List the queues with their job counts and connected workers',
         response: {
           200: jsonResponse('Every queue', z.object({ queues: z.array(queueSummarySchema) })),
           ...errorResponses(...authenticatedErrors, 'REDIS_UNAVAILABLE'),
@@ -46,7 +46,8 @@ export const queueRoutes: FastifyPluginAsyncZod = async (app) => {
       {
         schema: {
           tags,
-          summary: action === 'pause' ? 'Stop workers from taking new jobs of this queue' : 'Let workers take jobs again',
+          summary:
+            action === 'pause' ? 'Pause a queue: its workers take no new jobs' : 'Resume a queue: its workers take jobs again',
           params: queueParams,
           response: {
             200: jsonResponse('Whether the queue is paused now', pausedSchema),

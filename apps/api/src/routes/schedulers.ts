@@ -4,7 +4,7 @@ import type { JobSchedulerJson } from 'bullmq';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../errors/index.js';
-import { jsonResponse, queueNameSchema, queueParams } from '../schemas/common.js';
+import { jsonResponse, pascalCase, queueNameSchema, queueParams, withArticle } from '../schemas/common.js';
 import { authenticatedErrors, bodyErrors, errorResponses } from '../schemas/errors.js';
 import { schedulerIdSchema, schedulerViewSchema, upsertSchedulerBody } from '../schemas/schedulers.js';
 
@@ -19,7 +19,8 @@ export const schedulerRoutes: FastifyPluginAsyncZod = async (app) => {
       {
         schema: {
           tags,
-          summary: `Create or replace a ${queueName} job scheduler`,
+          operationId: `put${pascalCase(queueName)}Scheduler`,
+          summary: `Create or replace ${withArticle(queueName)} job scheduler`,
           description: 'Atomic per id: API instances upserting the same scheduler at once leave exactly one.',
           params: z.object({ id: schedulerIdSchema }),
           body: upsertSchedulerBody(queueName),

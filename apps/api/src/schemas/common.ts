@@ -11,6 +11,12 @@ export function jsonResponse<S extends z.ZodType>(description: string, schema: S
   return { description, content: { 'application/json': { schema } } };
 }
 
+/** A name with its indefinite article, as English reads it aloud: "an email", "a pdf", "an image-processing". */
+export const withArticle = (name: string) => `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
+
+/** `image-processing` → `ImageProcessing`: how a queue appears in schema and operation names. */
+export const pascalCase = (name: string) => name.replace(/(^|-)(\w)/g, (_match, _dash, letter: string) => letter.toUpperCase());
+
 export const queueNameSchema = z.enum(queueNames as [QueueName, ...QueueName[]]).describe('A queue of the job contracts');
 
 /** The longest job id: scheduler runs are `repeat:<scheduler id>:<time>`. The router takes path parameters this long. */

@@ -2,6 +2,7 @@ import type { SwaggerTransformObject } from '@fastify/swagger';
 import { type ContractDocument, contractJsonSchema, type JobData, type QueueName, queueNames } from '@nightshift/contracts';
 import { jobDataSchema } from '@nightshift/jobs';
 import { z } from 'zod';
+import { pascalCase } from './common.js';
 
 const jsonSchema = z.record(z.string(), z.unknown());
 
@@ -31,8 +32,7 @@ export const contractDocuments = Object.fromEntries(queueNames.map((queue) => [q
 >;
 
 /** The OpenAPI component of a queue's payload, as fastify-type-provider-zod names a request schema: `EmailJobDataInput`. */
-const componentId = (queue: QueueName) =>
-  `${queue.replace(/(^|-)(\w)/g, (_match, _dash, letter: string) => letter.toUpperCase())}JobData`;
+const componentId = (queue: QueueName) => `${pascalCase(queue)}JobData`;
 
 const bodyDataSchemas = new Map<QueueName, z.ZodType>();
 

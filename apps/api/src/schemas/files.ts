@@ -1,10 +1,12 @@
 import { reportDataSchema, resourceId } from '@nightshift/contracts';
 import { z } from 'zod';
+import { reportDataExamples, withExamples } from './examples.js';
 
 export const imageCreatedSchema = z.object({ imageId: z.string(), bytes: z.int(), contentType: z.string() });
 
 export const reportParams = z.object({ reportId: resourceId });
-export { reportDataSchema };
+/** A report's data, as the contracts define it, with their examples. */
+export const reportBody = withExamples(reportDataSchema, reportDataExamples());
 export const reportStoredSchema = z.object({ reportId: z.string(), rows: z.int(), bytes: z.int() });
 
 /** Worker output names (`pdf-<job>.pdf`): safe segments only, never a path. */

@@ -1,13 +1,17 @@
 import { emailJobSchema, pdfJobSchema, resourceId } from '@nightshift/contracts';
 import { z } from 'zod';
+import { reportDeliveryExamples, withExamples } from './examples.js';
 
 export const MAX_FLOW_IMAGES = 20;
 
 /** The pdf job's own fields plus who gets the email, all from the contracts. */
-export const reportDeliveryBody = pdfJobSchema.extend({
-  to: emailJobSchema.options[0].shape.to,
-  imageIds: z.array(resourceId).max(MAX_FLOW_IMAGES).optional().describe('Uploaded images to embed as thumbnails'),
-});
+export const reportDeliveryBody = withExamples(
+  pdfJobSchema.extend({
+    to: emailJobSchema.options[0].shape.to,
+    imageIds: z.array(resourceId).max(MAX_FLOW_IMAGES).optional().describe('Uploaded images to embed as thumbnails'),
+  }),
+  reportDeliveryExamples(),
+);
 
 const jobRef = z.object({ id: z.string(), queue: z.string(), name: z.string() });
 

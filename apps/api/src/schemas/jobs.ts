@@ -1,6 +1,7 @@
 import type { QueueName } from '@nightshift/contracts';
 import { z } from 'zod';
 import { contractDataSchema } from './contracts.js';
+import { addJobExamples, bulkJobsExamples, withExamples } from './examples.js';
 
 /** BullMQ 6's states. It has no `paused` list any more: a paused queue keeps its jobs in `waiting`. */
 export const jobStates = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed', 'waiting-children'] as const;
@@ -41,12 +42,16 @@ export const jobNameSchema = z.string().trim().min(1).max(128);
 
 /** `{ name, data, opts }` where `data` is the queue's contract: the one schema for validation and the OpenAPI document. Its `data` comes out marked as parsed, so `ContractQueue.add` does not parse it again. */
 export function addJobBody<Q extends QueueName>(queue: Q) {
+  return withExamples(jobBody(queue), addJobExamples(queue));
+}
+
+function jobBody<Q extends QueueName>(queue: Q) {
   return z.strictObject({ name: jobNameSchema, data: contractDataSchema(queue), opts: jobOptionsSchema.optional() });
 }
 
 export const MAX_BULK_JOBS = 1_000;
 export function bulkJobsBody<Q extends QueueName>(queue: Q) {
-  return z.strictObject({ jobs: z.array(addJobBody(queue)).min(1).max(MAX_BULK_JOBS) });
+  return withExamples(z.strictObject({ jobs: z.array(jobBody(queue)).min(1).max(MAX_BULK_JOBS) }), bulkJobsExamples(queue));
 }
 
 export const idempotencyHeaders = z.looseObject({

@@ -2,6 +2,7 @@ import type { QueueName } from '@nightshift/contracts';
 import { getNextMillis } from 'bullmq';
 import { z } from 'zod';
 import { contractDataSchema } from './contracts.js';
+import { schedulerExamples, withExamples } from './examples.js';
 import { jobNameSchema, jobOptionsSchema } from './jobs.js';
 
 export const schedulerIdSchema = z
@@ -19,7 +20,7 @@ function isTimeZone(zone: string): boolean {
 
 /** `{ pattern | every, tz?, job }`; the job's data is the queue's contract, checked now rather than at the first run. */
 export function upsertSchedulerBody<Q extends QueueName>(queue: Q) {
-  return z
+  const body = z
     .strictObject({
       pattern: z.string().trim().min(1).max(256).optional().describe('Cron pattern, e.g. "0 8 * * 1" (Mondays 08:00)'),
       every: z
@@ -49,6 +50,7 @@ export function upsertSchedulerBody<Q extends QueueName>(queue: Q) {
         if (problem) ctx.addIssue({ code: 'custom', path: ['pattern'], message: problem });
       }
     });
+  return withExamples(body, schedulerExamples(queue));
 }
 
 function cronProblem(pattern: string, tz: string | undefined): string | undefined {
