@@ -2,23 +2,64 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import { contractJsonSchema, queueNames } from '@nightshift/contracts';
+import type { Job } from 'bullmq';
 import type { FastifyPluginAsync } from 'fastify';
+import { BRAND_NAME, logoMarkSvg, svgDataUrl } from '../lib/brand.js';
 import { basicAuth } from './auth.js';
 
 export const BULL_BOARD_PATH = '/admin/queues';
+
+/**
+ * A job's times as the board shows them, in an order that can happen: added, then started, then
+ * finished. `timestamp` comes from the producer's clock and the others from a worker's, so a
+ * producer whose clock runs ahead, or a job added during a clock step, reads as having started
+ * before it was added, and the board would print a negative wait. A step that went backwards is
+ * shown as zero; Redis keeps the recorded values.
+ */
+export function inTimeOrder<J extends Pick<Job, 'timestamp' | 'processedOn' | 'finishedOn'>>(job: J): J {
+  if (job.processedOn !== undefined && job.processedOn < job.timestamp) job.timestamp = job.processedOn;
+  if (job.finishedOn !== undefined && job.processedOn !== undefined && job.finishedOn < job.processedOn) {
+    job.processedOn = job.finishedOn;
+    job.timestamp = Math.min(job.timestamp, job.finishedOn);
+  }
+  if (job.finishedOn !== undefined && job.finishedOn < job.timestamp) job.timestamp = job.finishedOn;
+  return job;
+}
+
+/** Bull Board's adapter, with every job it reads put in time order (see `inTimeOrder`). */
+class TimeOrderedAdapter extends BullMQAdapter {
+  override async getJob(id: string) {
+    const job = await super.getJob(id);
+    return job && inTimeOrder(job);
+  }
+
+  override async getJobs(...args: Parameters<BullMQAdapter['getJobs']>) {
+    return (await super.getJobs(...args)).map((job) => (job ? inTimeOrder(job) : job));
+  }
+}
 
 /** Bull Board for every contract queue, behind basic auth: the onRequest hook covers its pages, assets and API. */
 export const bullBoardPlugin: FastifyPluginAsync<{ user: string; password: string }> = async (app, { user, password }) => {
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
+  const logo = svgDataUrl(logoMarkSvg);
   createBullBoard({
     queues: queueNames.map(
       (name) =>
         // The board's "add job" form shows the contract, and ContractQueue.add still validates what it sends.
-        new BullMQAdapter(app.queues[name], { jobDataSchema: contractJsonSchema(name).data }),
+        new TimeOrderedAdapter(app.queues[name], { jobDataSchema: contractJsonSchema(name).data }),
     ),
     serverAdapter,
-    options: { uiConfig: { boardTitle: 'Nightshift' } },
+    options: {
+      uiConfig: {
+        boardTitle: BRAND_NAME,
+        boardLogo: { path: logo, width: 32, height: 32 },
+        favIcon: { default: logo, alternative: logo },
+        // Its header links to bull-board's own site, which is not where our users look for help.
+        hideDocsLink: true,
+        miscLinks: [{ text: 'API docs', url: '/docs' }],
+      },
+    },
   });
   app.addHook('onRequest', basicAuth(user, password));
   await app.register(serverAdapter.registerPlugin());
