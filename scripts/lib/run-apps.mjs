@@ -123,10 +123,11 @@ export async function runApps({ root, task, redis, log }) {
     process.exit(stopping ? 0 : (code ?? 1));
   });
 
-  // Say where things are once the API answers: from TypeScript, the first start takes longer.
+  // Say where things are once the API can take jobs (its Redis client is ready, not only its
+  // HTTP server up), so the banner's example works at once. From TypeScript, the first start takes longer.
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline && running.exitCode === null && !stopping) {
-    const up = await fetch(`${apiUrl}/healthz`).then(
+    const up = await fetch(`${apiUrl}/readyz`).then(
       (response) => response.ok,
       () => false,
     );

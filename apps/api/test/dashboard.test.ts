@@ -16,7 +16,9 @@ describe('the dashboard at /admin/queues', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<title>Nightshift</title>');
     expect(page.body).toMatch(/<link rel="icon" type="image\/svg\+xml" id="fav-logo" href="data:image\/svg\+xml;base64,/);
-    const config = JSON.parse(/<script id="__UI_CONFIG__" type="application\/json">(.*?)<\/script>/s.exec(page.body)?.[1] ?? '{}');
+    const config = JSON.parse(
+      /<script id="__UI_CONFIG__" type="application\/json">(.*?)<\/script>/s.exec(page.body)?.[1] ?? '{}',
+    );
     expect(config).toMatchObject({ boardTitle: 'Nightshift', hideDocsLink: true });
     expect(Buffer.from(config.boardLogo.path.split(',')[1], 'base64').toString()).toContain('aria-label="Nightshift"');
   });

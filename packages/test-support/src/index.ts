@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+export { type Browser, launchChromium, screenshotPath } from './browser.js';
 export { freePort } from './ports.js';
 export { type RedisServerOptions, TestRedisServer } from './redis-server.js';
 export { type RecordedRequest, ResendStandIn, resendAnswers, type StandInAnswer, type StandInScript } from './resend-stand-in.js';

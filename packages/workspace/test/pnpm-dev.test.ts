@@ -26,7 +26,13 @@ beforeAll(async () => {
   clone = await mkdtemp(join(tmpdir(), 'nightshift-pnpm-dev-'));
   await promisify(execFile)('git', ['clone', '--quiet', REPO_ROOT, clone]);
   port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: SHARED_REDIS_URL, PORT: String(port), METRICS_PORT: '0', CI: 'true' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    REDIS_URL: SHARED_REDIS_URL,
+    PORT: String(port),
+    METRICS_PORT: '0',
+    CI: 'true',
+  };
   // As in a new user's shell: what the test runner set would stand in for what pnpm dev generates.
   for (const name of ['NODE_ENV', 'API_TOKENS', 'ADMIN_USER', 'ADMIN_PASSWORD', 'QUEUE_PREFIX', 'STORAGE_DIR', 'LOG_LEVEL']) {
     delete env[name];
@@ -92,8 +98,9 @@ describe('pnpm dev in a clean clone', () => {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(await readmeExampleRequest()),
     });
-    expect(added.status).toBe(202);
-    const { id } = (await added.json()) as { id: string };
+    const answer = await added.text();
+    expect(added.status, answer).toBe(202);
+    const { id } = JSON.parse(answer) as { id: string };
     // The email worker, run from TypeScript too, sends it (to the outbox, with no provider key).
     await waitFor(
       async () => {
@@ -112,7 +119,12 @@ describe('pnpm dev in a clean clone', () => {
   it('restarts the email worker when one of its templates changes', async () => {
     const before = output.length;
     await appendFile(join(clone, 'apps', 'worker-email', 'src', 'templates', 'welcome.tsx'), '\n// Edited by a test.\n');
-    const restart = await printed(/worker-email:dev: .*change in \.\/src\/templates\/welcome\.tsx/, 'the restart', before, 60_000);
+    const restart = await printed(
+      /worker-email:dev: .*change in \.\/src\/templates\/welcome\.tsx/,
+      'the restart',
+      before,
+      60_000,
+    );
     await printed(/worker-email:dev: .*"msg":"worker started"/, 'the worker starting again', before + restart.index, 120_000);
   }, 200_000);
 });
