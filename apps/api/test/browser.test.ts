@@ -26,7 +26,7 @@ describe('in a browser', () => {
     await page.goto(`${base}/docs/`, { waitUntil: 'domcontentloaded' });
     await page.locator('.swagger-ui .info .title').waitFor({ timeout: 30_000 });
     expect(await page.title()).toBe('Nightshift API');
-    expect(await page.locator('.swagger-ui .info .title').innerText()).toContain('Nightshift API');
+    expect(await page.locator('.swagger-ui .info .title').textContent()).toContain('Nightshift API');
     expect(await page.locator('.topbar img').getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
     const sections = await page.locator('.opblock-tag-section .opblock-tag').allInnerTexts();
     expect(sections[0]).toMatch(/^jobs/);
@@ -34,7 +34,7 @@ describe('in a browser', () => {
 
     const addEmailJob = page.locator('#operations-jobs-addEmailJob');
     await addEmailJob.locator('.opblock-summary').click();
-    await expect.poll(() => addEmailJob.locator('.opblock-summary-description').innerText()).toBe('Add an email job');
+    await expect.poll(() => addEmailJob.locator('.opblock-summary-description').textContent()).toBe('Add an email job');
     const examples = addEmailJob.locator('.examples-select select').first();
     await examples.waitFor({ timeout: 10_000 });
     const names = await examples.locator('option').allInnerTexts();

@@ -75,14 +75,14 @@ async function deleteKeys(prefix: string) {
 /** The Quick start's example request: the JSON after `-d` in the README's first curl to the email queue. */
 async function readmeExampleRequest(): Promise<unknown> {
   const readme = await readFile(join(clone, 'README.md'), 'utf8');
-  const body = /curl -s -X POST http:\/\/127\.0\.0\.1:3000\/v1\/queues\/email\/jobs[^]*?-d '([^']+)'/.exec(readme)?.[1];
+  const body = /curl -s -X POST http:\/\/127\.0\.0\.1:3000\/v1\/queues\/email\/jobs[\s\S]*?-d '([^']+)'/.exec(readme)?.[1];
   if (!body) throw new Error("the README's Quick start has no example request to the email queue");
   return JSON.parse(body);
 }
 
 describe('pnpm dev in a clean clone', () => {
   it('prints the banner with generated credentials, its own queue prefix, and takes the README’s request with the printed token', async () => {
-    const banner = await printed(/Nightshift is running[^]*?Stop with Ctrl-C/, 'the banner');
+    const banner = await printed(/Nightshift is running[\s\S]*?Stop with Ctrl-C/, 'the banner');
     const text = banner[0];
     const token = /Authorization: Bearer (\S+)\)/.exec(text)?.[1] ?? '';
     const [, user = '', password = ''] = /\(user (\S+), password (\S+)\)/.exec(text) ?? [];
