@@ -67,7 +67,14 @@ export const docsPlugin = fp(
       theme: {
         title: `${BRAND_NAME} API`,
         favicon: [{ filename: 'favicon.svg', rel: 'icon', type: 'image/svg+xml', sizes: 'any', content: logoMarkSvg }],
-        css: [{ filename: 'nightshift.css', content: '.swagger-ui .topbar { background-color: #1e1b4b; }' }],
+        // The top bar in Nightshift's colour, without Swagger UI's box for exploring other documents.
+        css: [
+          {
+            filename: 'nightshift.css',
+            content:
+              '.swagger-ui .topbar { background-color: #1e1b4b; } .swagger-ui .topbar .download-url-wrapper { display: none; }',
+          },
+        ],
       },
       logo: { type: 'image/svg+xml', content: logoWordmarkSvg, href: '/docs', target: '_self' },
       uiConfig: { docExpansion: 'list', displayOperationId: true },
