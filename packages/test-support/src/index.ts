@@ -5,6 +5,7 @@ export { freePort } from './ports.js';
 export { type RedisServerOptions, TestRedisServer } from './redis-server.js';
 export { type RecordedRequest, ResendStandIn, resendAnswers, type StandInAnswer, type StandInScript } from './resend-stand-in.js';
 export { TEST_S3_BUCKET, TEST_S3_CREDENTIALS, TEST_S3_REGION, TestS3Server } from './s3-server.js';
+export { TcpProxy } from './tcp-proxy.js';
 export { waitFor } from './wait-for.js';
 
 /** The shared Redis for tests that do not stop or reconfigure it (never flushed: isolate by prefix). */

@@ -106,6 +106,11 @@ export const errorCodes = {
     status: 415,
     description: "The upload's first bytes are not those of the image type its Content-Type names.",
   },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    description:
+      'This Idempotency-Key was first sent with a different request (name, data or options): send that request again, or use a new key for a new job.',
+  },
   RATE_LIMITED: {
     status: 429,
     description:
@@ -141,6 +146,7 @@ export const errorStatusMeanings: Record<ErrorStatus, string> = {
   409: 'In conflict with the current state',
   413: 'Too large',
   415: 'Unsupported media type',
+  422: 'Well-formed, but in conflict with an earlier request',
   429: 'Too many requests',
   500: 'Unexpected failure',
   503: 'A service the API needs (Redis, the file store) is unavailable',

@@ -1,10 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { JobData, QueueName } from '@nightshift/contracts';
 import type { ContractQueue } from '@nightshift/jobs';
 import type { Job, JobsOptions } from 'bullmq';
+import stableStringify from 'safe-stable-stringify';
 import { ApiError } from '../errors/index.js';
 import type { JobOptionsInput } from '../schemas/jobs.js';
 import { type IdempotencyRecord, type IdempotencyStore, STALE_RESERVATION_MS } from './idempotency-store.js';
+import { commandOutcomeKnown } from './redis-errors.js';
 
 export interface AddedJob {
   id: string;
@@ -31,12 +33,27 @@ export async function addJob<Q extends QueueName>(
 }
 
 /**
- * The Idempotency-Key protocol. A request reserves the key (atomically, in Redis) for a fresh job
- * id, adds the job under that id, then marks the key done. A concurrent request with the same key
- * sees the reservation: if that job already exists it gets it, otherwise a 409 to retry in a
- * second, since answering with an id whose job may never be written would break "200 means it is
- * in Redis". A reservation whose job never appeared within STALE_RESERVATION_MS was left by a
- * request that died, and is taken over. A failed add releases the key, so a retry can succeed.
+ * What an Idempotency-Key stands for: the job's name, data and options, hashed from a canonical
+ * JSON (keys sorted), so the same request sent with its fields in another order still matches.
+ */
+export function requestFingerprint(job: { name: string; data: unknown; opts: unknown }): string {
+  return createHash('sha256')
+    .update(stableStringify({ name: job.name, data: job.data, opts: job.opts ?? {} }) ?? '')
+    .digest('hex');
+}
+
+/**
+ * The Idempotency-Key protocol. A request reserves the key (atomically, in Redis) for a job id
+ * fixed before the add, adds the job under that id, then marks the key done. A key never yields
+ * two jobs:
+ * - the same key with another request (name, data or options) answers 422, naming the key;
+ * - a request that finds the key held gets its job once that job exists; before then, a 409 to
+ *   retry in a second, since answering with an id whose job may never be written would break
+ *   "a 2xx means it is in Redis";
+ * - an add whose outcome is unknown (timed out, connection lost) keeps the key: the add may
+ *   still land. A reservation whose job has not appeared within STALE_RESERVATION_MS is taken
+ *   over by adding the job under the reserved id, which BullMQ ignores if the first add landed.
+ * Only an add known not to have happened (Redis refused it, or it was never sent) frees the key.
  */
 export async function addJobOnce<Q extends QueueName>(
   queue: ContractQueue<Q>,
@@ -45,14 +62,24 @@ export async function addJobOnce<Q extends QueueName>(
   job: { name: string; data: JobData[Q]; opts: JobOptionsInput | undefined },
   log: { warn: (details: object, message: string) => void },
 ): Promise<AddedJob> {
-  const mine: IdempotencyRecord = { jobId: randomUUID(), name: job.name, status: 'pending', since: Date.now() };
-  let held = await store.reserve(queue.contract, key, mine);
+  const fingerprint = requestFingerprint(job);
+  let mine: IdempotencyRecord = { jobId: randomUUID(), name: job.name, status: 'pending', since: Date.now(), fingerprint };
+  const held = await store.reserve(queue.contract, key, mine);
   if (held) {
-    const state = await queue.getJobState(held.record.jobId);
-    if (held.record.status === 'done' || state !== 'unknown') {
-      return { id: held.record.jobId, name: held.record.name, state, created: false };
+    const { record } = held;
+    if (record.fingerprint !== undefined && record.fingerprint !== fingerprint) {
+      throw new ApiError(
+        'IDEMPOTENCY_KEY_REUSED',
+        `Idempotency-Key "${key}" was first sent with a different request to queue ${queue.contract} (job ${record.jobId}): ` +
+          'send that same request again, or a new key for a new job',
+      );
     }
-    if (Date.now() - held.record.since < STALE_RESERVATION_MS || !(await store.swap(queue.contract, key, held.raw, mine))) {
+    const state = await queue.getJobState(record.jobId);
+    if (record.status === 'done' || state !== 'unknown') {
+      return { id: record.jobId, name: record.name, state, created: false };
+    }
+    const takeover: IdempotencyRecord = { ...record, name: job.name, since: Date.now(), fingerprint };
+    if (Date.now() - record.since < STALE_RESERVATION_MS || !(await store.swap(queue.contract, key, held.raw, takeover))) {
       throw new ApiError(
         'IDEMPOTENCY_KEY_IN_USE',
         'a request with this Idempotency-Key is still being processed: retry in a second',
@@ -61,7 +88,7 @@ export async function addJobOnce<Q extends QueueName>(
         },
       );
     }
-    held = undefined;
+    mine = takeover;
   }
 
   const pending = JSON.stringify(mine);
@@ -70,7 +97,9 @@ export async function addJobOnce<Q extends QueueName>(
     added = await addJob(queue, job.name, job.data, job.opts, mine.jobId);
   } catch (error) {
     // Not awaited: with Redis hanging, waiting for the release would push the 503 past its second.
-    void store.swap(queue.contract, key, pending, undefined).catch(() => undefined);
+    if (error instanceof Error && commandOutcomeKnown(error)) {
+      void store.swap(queue.contract, key, pending, undefined).catch(() => undefined);
+    }
     throw error;
   }
   // The job is in Redis whatever happens next; a key left pending still resolves to it (see above).

@@ -3,7 +3,10 @@ import type { Redis } from 'ioredis';
 
 /** How long a key keeps returning its first job: the contract promises at least 24 h. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
-/** A reservation older than this whose job never appeared belongs to a request that died. */
+/**
+ * A reservation older than this whose job never appeared belongs to a request that died, or whose
+ * add was lost: a retry adds the job under the reserved id (a late add of the same id is a no-op).
+ */
 export const STALE_RESERVATION_MS = 30_000;
 
 export interface IdempotencyRecord {
@@ -12,6 +15,8 @@ export interface IdempotencyRecord {
   /** `pending` between the reservation and the job's creation. */
   status: 'pending' | 'done';
   since: number;
+  /** The request's fingerprint (see `requestFingerprint`); absent on keys written before it was recorded. */
+  fingerprint?: string;
 }
 
 export interface Reserved {

@@ -5,6 +5,7 @@ import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import { ZodError, type z } from 'zod';
 import { ApiError, type ApiErrorOptions, type ErrorCode, errorCodes, RequestValidationError } from '../errors/index.js';
+import { isRedisUnavailable } from '../lib/redis-errors.js';
 import { MAX_JOB_ID_LENGTH } from '../schemas/common.js';
 import { declaredErrorCodes, type ErrorBody } from '../schemas/errors.js';
 
@@ -33,15 +34,6 @@ function namingUnknownKeys(error: z.ZodError): z.ZodError {
       : [issue],
   );
   return new ZodError(issues);
-}
-
-// ioredis and BullMQ report an unreachable Redis with these messages, not with a class.
-const REDIS_UNAVAILABLE =
-  /Stream isn't writeable|Connection is closed|Command timed out|max retries per request|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|LOADING/i;
-
-export function isRedisUnavailable(error: Error, client: Redis | undefined): boolean {
-  if ('statusCode' in error && typeof error.statusCode === 'number') return false;
-  return REDIS_UNAVAILABLE.test(error.message) || (client !== undefined && client.status !== 'ready');
 }
 
 /** A documented route answering a code its `errorResponses` do not declare. */

@@ -53,6 +53,7 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
               ...bodyErrors,
               'INVALID_REQUEST',
               'IDEMPOTENCY_KEY_IN_USE',
+              'IDEMPOTENCY_KEY_REUSED',
               'REDIS_UNAVAILABLE',
             ),
           },
