@@ -125,6 +125,11 @@ export const errorCodes = {
     description:
       'Redis did not answer: retry after `Retry-After` seconds. An add that timed out may have happened: retry it with the same Idempotency-Key.',
   },
+  REDIS_FULL: {
+    status: 503,
+    description:
+      'Redis reached its `maxmemory` and refuses writes: nothing was changed; retry after `Retry-After` seconds, as workers finish jobs and free memory.',
+  },
   STORAGE_UNAVAILABLE: {
     status: 503,
     description:
@@ -149,5 +154,5 @@ export const errorStatusMeanings: Record<ErrorStatus, string> = {
   422: 'Well-formed, but in conflict with an earlier request',
   429: 'Too many requests',
   500: 'Unexpected failure',
-  503: 'A service the API needs (Redis, the file store) is unavailable',
+  503: 'A service the API needs (Redis, the file store) is unavailable or full',
 };

@@ -15,6 +15,11 @@ export function isRedisReply(error: Error): boolean {
   return error.name === 'ReplyError';
 }
 
+/** Redis refused a write at `maxmemory` under `noeviction`: "OOM command not allowed when used memory > 'maxmemory'". */
+export function isRedisFull(error: Error): boolean {
+  return isRedisReply(error) && error.message.startsWith('OOM ');
+}
+
 /**
  * Whether a failed command's outcome is known: Redis answered it (it ran, or was refused, and is
  * over), or it was never written (ioredis refuses commands while disconnected). A timed-out

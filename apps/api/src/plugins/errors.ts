@@ -2,10 +2,9 @@ import { InvalidJobDataError, toJobDataIssues } from '@nightshift/contracts';
 import { StorageUnavailableError } from '@nightshift/storage';
 import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Redis } from 'ioredis';
 import { ZodError, type z } from 'zod';
 import { ApiError, type ApiErrorOptions, type ErrorCode, errorCodes, RequestValidationError } from '../errors/index.js';
-import { isRedisUnavailable } from '../lib/redis-errors.js';
+import { isRedisFull, isRedisUnavailable } from '../lib/redis-errors.js';
 import { MAX_JOB_ID_LENGTH } from '../schemas/common.js';
 import { declaredErrorCodes, type ErrorBody } from '../schemas/errors.js';
 
@@ -35,6 +34,9 @@ function namingUnknownKeys(error: z.ZodError): z.ZodError {
   );
   return new ZodError(issues);
 }
+
+/** Memory comes back as workers finish jobs and retention removes them: seconds, not the instant an outage may take. */
+const REDIS_FULL_RETRY_AFTER_SECONDS = 5;
 
 /** A documented route answering a code its `errorResponses` do not declare. */
 export interface UndeclaredErrorCode {
@@ -150,6 +152,11 @@ export const errorsPlugin = fp<ErrorsPluginOptions>(
         // A client error from Fastify or a plugin that has no entry above: a listed code all the same.
         request.log.warn({ err: error }, 'client error without a code of its own, answered as BAD_REQUEST');
         return sendError(reply, 'BAD_REQUEST', error.message);
+      }
+      if (isRedisFull(error)) {
+        request.log.warn({ err: error }, 'redis full');
+        const message = `Redis is full (${error.message.split('.')[0]}): nothing was changed; retry later`;
+        return sendError(reply, 'REDIS_FULL', message, { headers: { 'retry-after': String(REDIS_FULL_RETRY_AFTER_SECONDS) } });
       }
       if (isRedisUnavailable(error, app.hasDecorator('redis') ? app.redis : undefined)) {
         request.log.warn({ err: error }, 'redis unavailable');

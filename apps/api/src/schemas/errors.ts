@@ -29,10 +29,13 @@ const codesOfResponse = new WeakMap<object, readonly ErrorCode[]>();
 /**
  * A route's error responses from the codes it answers, grouped by status: the shared `Error`
  * schema with `code` narrowed to those codes (with their descriptions), and a description that
- * says what the status means and lists them. INTERNAL is added, since any route can fail.
+ * says what the status means and lists them. INTERNAL is added, since any route can fail, and
+ * REDIS_FULL wherever REDIS_UNAVAILABLE is.
  */
 export function errorResponses(...codes: readonly ErrorCode[]) {
   const answered = new Set<ErrorCode>([...codes, 'INTERNAL']);
+  // A route that needs Redis can find it full as well as gone: Redis refuses even some reads (scripts) at maxmemory.
+  if (answered.has('REDIS_UNAVAILABLE')) answered.add('REDIS_FULL');
   const byStatus = new Map<ErrorStatus, [ErrorCode, ...ErrorCode[]]>();
   // In the list's order, so every route's documentation reads alike.
   for (const code of errorCodeNames.filter((name) => answered.has(name))) {
