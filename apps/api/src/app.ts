@@ -1,9 +1,11 @@
 import { storageLocation } from '@nightshift/config';
+import { queueNames } from '@nightshift/contracts';
 import Fastify, { LogController } from 'fastify';
 import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { pino } from 'pino';
 import type { Env } from './env.js';
 import { FileLinks } from './lib/file-links.js';
+import { type AdmissionPluginOptions, admissionPlugin } from './plugins/admission.js';
 import { BULL_BOARD_PATH, bullBoardPlugin } from './plugins/bull-board.js';
 import { docsPlugin } from './plugins/docs.js';
 import { answerFrameworkError, errorsPlugin, type UndeclaredErrorCode } from './plugins/errors.js';
@@ -75,6 +77,7 @@ export async function buildApp(env: Env, options: BuildAppOptions = {}) {
   await app.register(docsPlugin);
   await app.register(redisPlugin, { url: env.REDIS_URL, production: env.NODE_ENV === 'production' });
   await app.register(queuesPlugin, { prefix: env.QUEUE_PREFIX });
+  await app.register(admissionPlugin, { limits: admissionLimits(env) });
   await app.register(storagePlugin, { location: storageLocation(env) });
   await app.register(metricsPlugin);
   await app.register(healthRoutes);
@@ -96,6 +99,15 @@ export async function buildApp(env: Env, options: BuildAppOptions = {}) {
     links: new FileLinks(env.FILE_LINK_SECRET, env.PUBLIC_BASE_URL),
   });
   return app;
+}
+
+function admissionLimits(env: Env): AdmissionPluginOptions['limits'] {
+  return Object.fromEntries(
+    queueNames.map((queue) => [
+      queue,
+      { maxWaiting: env.ADMISSION_MAX_WAITING[queue], maxMemoryShare: env.ADMISSION_MAX_MEMORY_SHARE[queue] },
+    ]),
+  ) as AdmissionPluginOptions['limits'];
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,4 +1,5 @@
 import { commonEnvShape, healthPortFromManifest } from '@nightshift/config';
+import { isQueueName, type QueueName, queueNames } from '@nightshift/contracts';
 import { z } from 'zod';
 
 const commaList = z.string().transform((value) =>
@@ -7,6 +8,33 @@ const commaList = z.string().transform((value) =>
     .map((item) => item.trim())
     .filter(Boolean),
 );
+
+/**
+ * One limit per queue: `default` or `default,queue=value,...` (e.g. `100000,pdf=5000`). Queues not
+ * named take the first bare value, else `fallback`.
+ */
+const perQueue = (value: z.ZodType<number>, fallback: number) =>
+  z
+    .string()
+    .default('')
+    .transform((text, ctx): Record<QueueName, number> => {
+      let everyQueue = fallback;
+      const named: Partial<Record<QueueName, number>> = {};
+      for (const entry of text
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)) {
+        const [queue, raw] = entry.includes('=') ? entry.split('=', 2).map((part) => part.trim()) : [undefined, entry];
+        const parsed = value.safeParse(raw);
+        if (queue !== undefined && !isQueueName(queue)) {
+          ctx.addIssue({ code: 'custom', message: `"${entry}" names no queue: the queues are ${queueNames.join(', ')}` });
+        } else if (!parsed.success) {
+          ctx.addIssue({ code: 'custom', message: `"${entry}": ${parsed.error.issues[0]?.message ?? 'invalid'}` });
+        } else if (queue === undefined) everyQueue = parsed.data;
+        else named[queue] = parsed.data;
+      }
+      return Object.fromEntries(queueNames.map((queue) => [queue, named[queue] ?? everyQueue])) as Record<QueueName, number>;
+    });
 
 const bytes = (max: number) => z.coerce.number().int().min(1).max(max);
 const MiB = 1024 * 1024;
@@ -32,6 +60,10 @@ export const envSchema = z
     /** Requests per token (per IP without a valid token) per window, per API instance. */
     RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(1_000_000).default(600),
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+    /** Admission control, per queue: jobs waiting to run (waiting, prioritized, delayed) past which enqueues answer 429. */
+    ADMISSION_MAX_WAITING: perQueue(z.coerce.number().int().min(1).max(1_000_000_000), 100_000),
+    /** Admission control, per queue: share of Redis's maxmemory past which enqueues answer 429; 1 leaves it to Redis (503 when full). */
+    ADMISSION_MAX_MEMORY_SHARE: perQueue(z.coerce.number().gt(0).max(1), 0.8),
     /** How long in-flight requests may take to finish after SIGTERM before the process exits anyway. */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   })

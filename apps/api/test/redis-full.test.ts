@@ -9,7 +9,8 @@ let t: TestApp;
 beforeAll(async () => {
   redis = await TestRedisServer.start({ config: { maxmemory: '4mb', 'maxmemory-policy': 'noeviction' } });
   filler = new Redis(redis.url);
-  t = await startTestApp({ REDIS_URL: redis.url });
+  // Admission control would refuse first (429): here Redis itself is the bound.
+  t = await startTestApp({ REDIS_URL: redis.url, ADMISSION_MAX_MEMORY_SHARE: '1' });
 });
 afterAll(async () => {
   filler?.disconnect();
@@ -25,16 +26,22 @@ const addJob = () =>
     payload: { name: 'welcome', data: welcomeEmail() },
   });
 
-/** Writes filler values until Redis refuses one for want of memory, as a backlog would. */
-async function fillRedis(): Promise<number> {
-  for (let i = 0; ; i++) {
-    try {
-      await filler.set(`filler:${i}`, 'x'.repeat(64 * 1024));
-    } catch (error) {
-      expect((error as Error).message).toMatch(/^OOM /);
-      return i;
+/** Writes filler values, smaller and smaller, until Redis refuses even a small one for want of memory. */
+async function fillRedis(): Promise<string[]> {
+  const keys: string[] = [];
+  for (const size of [64 * 1024, 4 * 1024, 256]) {
+    for (;;) {
+      const key = `filler:${keys.length}`;
+      try {
+        await filler.set(key, 'x'.repeat(size));
+        keys.push(key);
+      } catch (error) {
+        expect((error as Error).message).toMatch(/^OOM /);
+        break;
+      }
     }
   }
+  return keys;
 }
 
 describe('a full Redis (maxmemory reached, noeviction)', () => {
@@ -50,7 +57,7 @@ describe('a full Redis (maxmemory reached, noeviction)', () => {
     expect(ready.statusCode).toBe(503);
     expect(ready.json()).toMatchObject({ status: 'unavailable', reason: expect.stringMatching(/Redis is full: .* maxmemory/) });
 
-    await filler.del(...Array.from({ length: written }, (_, i) => `filler:${i}`));
+    await filler.del(...written);
     expect((await addJob()).statusCode).toBe(202);
     expect((await t.app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ok', redis: 'ready' });
   });

@@ -116,6 +116,16 @@ export const errorCodes = {
     description:
       'This token (without a valid token, this IP) used up its requests for the window: retry after `Retry-After` seconds.',
   },
+  QUEUE_FULL: {
+    status: 429,
+    description:
+      'The queue holds more jobs waiting to run than its bound (`ADMISSION_MAX_WAITING`, shown in `GET /v1/queues`): nothing was added; retry after `Retry-After` seconds.',
+  },
+  REDIS_MEMORY_HIGH: {
+    status: 429,
+    description:
+      "Redis memory is past the queue's share of `maxmemory` (`ADMISSION_MAX_MEMORY_SHARE`, shown in `GET /v1/queues`): nothing was added; retry after `Retry-After` seconds.",
+  },
   INTERNAL: {
     status: 500,
     description: "An unexpected failure, logged under the response's `x-request-id`: report it with that id.",

@@ -53,14 +53,14 @@ export function requestFingerprint(job: { name: string; data: unknown; opts: unk
  * - an add whose outcome is unknown (timed out, connection lost) keeps the key: the add may
  *   still land. A reservation whose job has not appeared within STALE_RESERVATION_MS is taken
  *   over by adding the job under the reserved id, which BullMQ ignores if the first add landed.
- * Only an add known not to have happened (Redis refused it, or it was never sent) frees the key.
+ * Only an add known not to have happened (refused by admission or by Redis, or never sent) frees the key.
  */
 export async function addJobOnce<Q extends QueueName>(
   queue: ContractQueue<Q>,
   store: IdempotencyStore,
   key: string,
   job: { name: string; data: JobData[Q]; opts: JobOptionsInput | undefined },
-  log: { warn: (details: object, message: string) => void },
+  { log, admit }: { log: { warn: (details: object, message: string) => void }; admit: () => Promise<void> },
 ): Promise<AddedJob> {
   const fingerprint = requestFingerprint(job);
   let mine: IdempotencyRecord = { jobId: randomUUID(), name: job.name, status: 'pending', since: Date.now(), fingerprint };
@@ -94,10 +94,12 @@ export async function addJobOnce<Q extends QueueName>(
   const pending = JSON.stringify(mine);
   let added: AddedJob;
   try {
+    // Only a request that will add a job is subject to admission: a replay adds nothing.
+    await admit();
     added = await addJob(queue, job.name, job.data, job.opts, mine.jobId);
   } catch (error) {
     // Not awaited: with Redis hanging, waiting for the release would push the 503 past its second.
-    if (error instanceof Error && commandOutcomeKnown(error)) {
+    if (error instanceof ApiError || (error instanceof Error && commandOutcomeKnown(error))) {
       void store.swap(queue.contract, key, pending, undefined).catch(() => undefined);
     }
     throw error;

@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ApiError } from '../errors/index.js';
 import type { FileLinks } from '../lib/file-links.js';
 import { jsonResponse } from '../schemas/common.js';
-import { authenticatedErrors, bodyErrors, errorResponses } from '../schemas/errors.js';
+import { admissionErrors, authenticatedErrors, bodyErrors, errorResponses } from '../schemas/errors.js';
 import { reportDeliveryAcceptedSchema, reportDeliveryBody } from '../schemas/flows.js';
 
 /** A thumbnail the PDF can embed: at most 256 px on its longer side, as PNG (react-pdf embeds only PNG and JPEG). */
@@ -35,6 +35,7 @@ export const flowRoutes: FastifyPluginAsyncZod<{ links: FileLinks }> = async (ap
             'REPORT_NOT_FOUND',
             'IMAGE_NOT_FOUND',
             'INVALID_JOB_DATA',
+            ...admissionErrors,
             'REDIS_UNAVAILABLE',
             'STORAGE_UNAVAILABLE',
           ),
@@ -77,6 +78,7 @@ export const flowRoutes: FastifyPluginAsyncZod<{ links: FileLinks }> = async (ap
           },
         ],
       };
+      await app.admission.admit({ email: 1, pdf: 1, 'image-processing': images.length });
       await app.flows.add(flow);
       return reply.status(202).send({
         id: emailId,

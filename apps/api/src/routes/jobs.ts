@@ -3,11 +3,11 @@ import { type JobData, type QueueName, queueNames } from '@nightshift/contracts'
 import { type ContractQueue, requestCancellation } from '@nightshift/jobs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ApiError } from '../errors/index.js';
-import { addJob, addJobOnce } from '../lib/add-job.js';
+import { type AddedJob, addJob, addJobOnce } from '../lib/add-job.js';
 import { IdempotencyStore } from '../lib/idempotency-store.js';
 import { findFailedChild, toJobView } from '../lib/job-view.js';
 import { jobParams, jsonResponse, pascalCase, queueParams, withArticle } from '../schemas/common.js';
-import { authenticatedErrors, bodyErrors, errorResponses } from '../schemas/errors.js';
+import { admissionErrors, authenticatedErrors, bodyErrors, errorResponses } from '../schemas/errors.js';
 import {
   addJobBody,
   bulkAcceptedSchema,
@@ -54,6 +54,7 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
               'INVALID_REQUEST',
               'IDEMPOTENCY_KEY_IN_USE',
               'IDEMPOTENCY_KEY_REUSED',
+              ...admissionErrors,
               'REDIS_UNAVAILABLE',
             ),
           },
@@ -63,9 +64,13 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
         const { name, opts } = request.body;
         const data = request.body.data as JobData[Q];
         const key = request.headers['idempotency-key'];
-        const added = key
-          ? await addJobOnce(queue, idempotency, key, { name, data, opts }, request.log)
-          : await addJob(queue, name, data, opts);
+        const admit = () => app.admission.admit({ [queueName]: 1 });
+        let added: AddedJob;
+        if (key) added = await addJobOnce(queue, idempotency, key, { name, data, opts }, { log: request.log, admit });
+        else {
+          await admit();
+          added = await addJob(queue, name, data, opts);
+        }
         if (!added.created) reply.header('idempotent-replayed', 'true');
         return reply
           .status(added.created ? 202 : 200)
@@ -84,11 +89,12 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
           body: bulkJobsBody(queueName),
           response: {
             202: jsonResponse('Every job is in Redis; their ids in the order given', bulkAcceptedSchema),
-            ...errorResponses(...authenticatedErrors, ...bodyErrors, 'INVALID_REQUEST', 'REDIS_UNAVAILABLE'),
+            ...errorResponses(...authenticatedErrors, ...bodyErrors, 'INVALID_REQUEST', ...admissionErrors, 'REDIS_UNAVAILABLE'),
           },
         },
       },
       async (request, reply) => {
+        await app.admission.admit({ [queueName]: request.body.jobs.length });
         const jobs = request.body.jobs.map(({ name, data, opts }) => ({
           name,
           data: data as JobData[Q],

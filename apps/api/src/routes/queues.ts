@@ -34,7 +34,13 @@ export const queueRoutes: FastifyPluginAsyncZod = async (app) => {
             ListedJobState,
             number
           >;
-          return { name, paused, workers, counts: { ...byState, paused: paused ? byState.waiting : 0 } };
+          return {
+            name,
+            paused,
+            workers,
+            counts: { ...byState, paused: paused ? byState.waiting : 0 },
+            admission: app.admission.limits[name],
+          };
         }),
       ),
     }),

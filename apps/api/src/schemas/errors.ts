@@ -79,3 +79,6 @@ export const bodyErrors = [
   'UNSUPPORTED_MEDIA_TYPE',
   'BAD_REQUEST',
 ] as const satisfies readonly ErrorCode[];
+
+/** What an enqueue answers when admission control refuses it (see `Admission`). */
+export const admissionErrors = ['QUEUE_FULL', 'REDIS_MEMORY_HIGH'] as const satisfies readonly ErrorCode[];

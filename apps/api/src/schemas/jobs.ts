@@ -141,4 +141,9 @@ export const queueSummarySchema = z.object({
     .object(Object.fromEntries(countKeys.map((state) => [state, z.int()])) as Record<(typeof countKeys)[number], z.ZodInt>)
     .describe('`paused` is the number of waiting jobs held back while the queue is paused, 0 otherwise'),
   workers: z.int(),
+  admission: z
+    .object({ maxWaiting: z.int(), maxMemoryShare: z.number() })
+    .describe(
+      'Enqueues answer 429 past these: jobs waiting to run (`ADMISSION_MAX_WAITING`), share of Redis maxmemory (`ADMISSION_MAX_MEMORY_SHARE`)',
+    ),
 });
