@@ -49,7 +49,7 @@ export const envSchema = z
     API_TOKENS: commaList.default([]),
     ADMIN_USER: z.string().min(1).optional(),
     ADMIN_PASSWORD: z.string().min(1).optional(),
-    /** Where clients reach this API; download links in emails are built from it. Defaults to http://localhost:PORT. */
+    /** Where clients reach this API; download links in emails are built from it. Required in production; elsewhere defaults to http://localhost:PORT. */
     PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     /** Signs the download links sent by email, so a recipient needs no API token. Random per process when unset (development). */
     FILE_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -74,6 +74,8 @@ export const envSchema = z
     if (!env.ADMIN_USER) required('ADMIN_USER');
     if (!env.ADMIN_PASSWORD) required('ADMIN_PASSWORD');
     if (!env.FILE_LINK_SECRET) required('FILE_LINK_SECRET');
+    // Its fallback, localhost, would put links in emails that lead nowhere.
+    if (!env.PUBLIC_BASE_URL) required('PUBLIC_BASE_URL');
   })
   .transform((env) => ({ ...env, PUBLIC_BASE_URL: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '') }));
 export type Env = z.output<typeof envSchema>;

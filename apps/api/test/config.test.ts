@@ -5,10 +5,25 @@ import { buildApp } from '../src/app.js';
 import { envSchema } from '../src/env.js';
 
 describe('configuration', () => {
-  it('refuses to start in production without tokens, admin credentials and a link secret', () => {
+  it('refuses to start in production without tokens, admin credentials, a link secret and a public URL', () => {
     const attempt = () => parseEnv(envSchema, { NODE_ENV: 'production' });
     expect(attempt).toThrow(ConfigError);
-    expect(attempt).toThrow(/API_TOKENS is required in production.*ADMIN_USER.*ADMIN_PASSWORD.*FILE_LINK_SECRET/);
+    expect(attempt).toThrow(
+      /API_TOKENS is required in production.*ADMIN_USER.*ADMIN_PASSWORD.*FILE_LINK_SECRET.*PUBLIC_BASE_URL/,
+    );
+  });
+
+  it('requires PUBLIC_BASE_URL in production, so links in emails never point at localhost', () => {
+    const production = {
+      NODE_ENV: 'production',
+      API_TOKENS: 't',
+      ADMIN_USER: 'a',
+      ADMIN_PASSWORD: 'p',
+      FILE_LINK_SECRET: 'x'.repeat(32),
+    };
+    expect(() => parseEnv(envSchema, production)).toThrow(/PUBLIC_BASE_URL is required in production/);
+    const env = parseEnv(envSchema, { ...production, PUBLIC_BASE_URL: 'https://api.example.com/' });
+    expect(env.PUBLIC_BASE_URL).toBe('https://api.example.com');
   });
 
   it('names a bad value', () => {
@@ -37,6 +52,7 @@ describe('a Redis that evicts keys', () => {
       ADMIN_USER: 'a',
       ADMIN_PASSWORD: 'p',
       FILE_LINK_SECRET: 'x'.repeat(32),
+      PUBLIC_BASE_URL: 'https://api.example.com',
     });
 
   it('stops the API from starting in production', async () => {

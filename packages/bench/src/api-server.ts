@@ -38,6 +38,9 @@ export class ApiServer {
         ADMIN_USER: 'bench',
         ADMIN_PASSWORD: 'bench-admin-password',
         FILE_LINK_SECRET: 'bench-file-link-secret-0123456789abcdef',
+        PUBLIC_BASE_URL: 'http://127.0.0.1',
+        // The bench fills queues no worker drains: admission control would turn its load into 429s.
+        ADMISSION_MAX_WAITING: '1000000000',
         RATE_LIMIT_MAX: '1000000',
         RATE_LIMIT_WINDOW_MS: '1000',
         ...overrides,
