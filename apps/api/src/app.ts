@@ -37,6 +37,8 @@ export async function buildApp(env: Env, options: BuildAppOptions = {}) {
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
     bodyLimit: env.BODY_LIMIT_BYTES,
+    // Without it a stalled client holds its connection (and an upload's buffers) for ever; REQUEST_TIMEOUT_MS is below.
+    connectionTimeout: env.CONNECTION_IDLE_TIMEOUT_MS,
     // A JSON body with __proto__ or constructor.prototype is refused (400), never merged into objects.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -48,6 +50,20 @@ export async function buildApp(env: Env, options: BuildAppOptions = {}) {
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
+  });
+  // A body still arriving after REQUEST_TIMEOUT_MS (a trickling upload) ends the connection. Our own timer: Node's
+  // `requestTimeout` did not fire for a body a handler was still reading (Node 26, apps/api/test/timeouts.test.ts).
+  app.addHook('onRequest', (request, reply, done) => {
+    const timer = setTimeout(() => {
+      if (request.raw.complete) return;
+      request.log.warn(
+        { timeoutMs: env.REQUEST_TIMEOUT_MS },
+        'request body still arriving after REQUEST_TIMEOUT_MS: connection closed',
+      );
+      request.raw.socket.destroy();
+    }, env.REQUEST_TIMEOUT_MS).unref();
+    reply.raw.once('close', () => clearTimeout(timer));
+    done();
   });
   // Only at debug: a hook on every request costs each request, whether it logs or not.
   if (env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace') {

@@ -64,6 +64,10 @@ export const envSchema = z
     ADMISSION_MAX_WAITING: perQueue(z.coerce.number().int().min(1).max(1_000_000_000), 100_000),
     /** Admission control, per queue: share of Redis's maxmemory past which enqueues answer 429; 1 leaves it to Redis (503 when full). */
     ADMISSION_MAX_MEMORY_SHARE: perQueue(z.coerce.number().gt(0).max(1), 0.8),
+    /** A request's body (an upload included) must have arrived this long after its headers, or its connection is closed. */
+    REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
+    /** A connection that sends or takes nothing for this long during a request (a stalled upload) is closed. */
+    CONNECTION_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
     /** How long in-flight requests may take to finish after SIGTERM before the process exits anyway. */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   })

@@ -31,6 +31,13 @@ const unprovoked: Partial<Record<ErrorCode, RegExp>> = {
   INTERNAL: /./,
   // An upsert whose scheduler is removed before its read-back: a race no request can time.
   SCHEDULER_NOT_FOUND: /^PUT /,
+  // Declared wherever REDIS_UNAVAILABLE is; filling a Redis per route would take a server each. redis-full.test.ts provokes it.
+  REDIS_FULL: /./,
+  // Admission limits need an API configured for them: admission.test.ts provokes both on single, bulk and flow enqueues.
+  QUEUE_FULL: /./,
+  REDIS_MEMORY_HIGH: /./,
+  // An upload cut off mid-body, which inject cannot send: timeouts.test.ts cuts one off.
+  BAD_REQUEST: /^POST \/v1\/images$/,
 };
 
 const LIMIT_BYTES = 4_096;
@@ -66,6 +73,14 @@ beforeAll(async () => {
   const store = new IdempotencyStore(t.app.redis, t.env.QUEUE_PREFIX);
   for (const queue of queueNames) {
     await store.reserve(queue, 'in-flight', { jobId: `pending-${queue}`, name: 'x', status: 'pending', since: Date.now() });
+    // A key first sent with another request: its fingerprint matches no body.
+    await store.reserve(queue, 'reused', {
+      jobId: `done-${queue}`,
+      name: 'x',
+      status: 'done',
+      since: Date.now(),
+      fingerprint: 'other',
+    });
   }
   await send('PUT', '/v1/reports/q3', report);
   // As an older version may have stored it: a title longer than the email contract takes.
@@ -163,6 +178,10 @@ function casesFor({ name, method, path }: DocumentedOperation): ErrorCase[] {
       add('INVALID_REQUEST', { payload: { name: 'x', data: {} } });
       add('IDEMPOTENCY_KEY_IN_USE', {
         headers: { ...auth(), 'idempotency-key': 'in-flight' },
+        payload: validJob[queue ?? 'email'],
+      });
+      add('IDEMPOTENCY_KEY_REUSED', {
+        headers: { ...auth(), 'idempotency-key': 'reused' },
         payload: validJob[queue ?? 'email'],
       });
       redisDown({ payload: validJob[queue ?? 'email'] });

@@ -147,6 +147,13 @@ export const errorsPlugin = fp<ErrorsPluginOptions>(
         const message = `storage is not answering (${error.message}): retry later`;
         return sendError(reply, 'STORAGE_UNAVAILABLE', message, { headers: { 'retry-after': '1' } });
       }
+      if (request.raw.socket?.destroyed) {
+        // The client went away, or was cut off by a timeout, mid-request: no one reads this answer, and Redis is not at fault.
+        request.log.info({ err: error }, 'connection closed before the request was complete');
+        const message =
+          'the request was cut off before its body arrived: the client closed the connection, or passed REQUEST_TIMEOUT_MS or CONNECTION_IDLE_TIMEOUT_MS';
+        return sendError(reply, 'BAD_REQUEST', message);
+      }
       const statusCode = 'statusCode' in error ? error.statusCode : undefined;
       if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
         // A client error from Fastify or a plugin that has no entry above: a listed code all the same.

@@ -155,6 +155,7 @@ const imageUploadRoute: FastifyPluginAsyncZod<{ imageMaxBytes: number }> = async
             ...authenticatedErrors,
             'UNSUPPORTED_MEDIA_TYPE',
             'EMPTY_BODY',
+            'BAD_REQUEST',
             'IMAGE_TOO_LARGE',
             'IMAGE_TYPE_MISMATCH',
             'STORAGE_UNAVAILABLE',
