@@ -46,6 +46,15 @@ export async function buildApp(env: Env, options: BuildAppOptions = {}) {
     frameworkErrors: answerFrameworkError,
   }).withTypeProvider<ZodTypeProvider>();
   app.setSerializerCompiler(serializerCompiler);
+  // A route without a body takes an empty one whatever its Content-Type: many clients send
+  // `application/json` on every request. Where a body is due, empty is still EMPTY_BODY.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text === '' && request.routeOptions.schema?.body === undefined) return done(null, undefined);
+    return parseJson(request, text, done);
+  });
   // Requests still in flight at shutdown close their keep-alive connection, or close() would wait for the client to hang up.
   let closing = false;
   app.addHook('preClose', async () => {

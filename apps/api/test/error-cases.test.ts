@@ -140,7 +140,7 @@ const fill = (path: string, values: Record<string, string> = {}) =>
 const json = { ...auth(), 'content-type': 'application/json' };
 
 /** The requests that should get each error from one operation, built from its method and path, not from what it declares. */
-function casesFor({ name, method, path }: DocumentedOperation): ErrorCase[] {
+function casesFor({ name, method, path, takesBody }: DocumentedOperation): ErrorCase[] {
   const url = fill(path);
   const cases: ErrorCase[] = [];
   const add = (code: ErrorCode, request: Partial<InjectOptions> = {}, options: Omit<ErrorCase, 'code' | 'request'> = {}) =>
@@ -155,7 +155,8 @@ function casesFor({ name, method, path }: DocumentedOperation): ErrorCase[] {
   if (idParam) add('NOT_FOUND', { url: fill(path, { [idParam]: 'bad$id' }) });
   if (['POST', 'PUT', 'DELETE'].includes(method) && path !== '/v1/images') {
     add('INVALID_JSON', { headers: json, payload: '{' });
-    add('EMPTY_BODY', { headers: json });
+    // A route without a body takes an empty one, even sent as JSON.
+    if (takesBody) add('EMPTY_BODY', { headers: json });
     add('BODY_TOO_LARGE', { headers: json, payload: JSON.stringify('x'.repeat(LIMIT_BYTES)) });
     add('UNSUPPORTED_MEDIA_TYPE', { headers: { ...auth(), 'content-type': 'application/xml' }, payload: '<job/>' });
     add('BAD_REQUEST', { headers: { ...json, 'content-length': '10' }, payload: '{}' });

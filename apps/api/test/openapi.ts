@@ -1,6 +1,6 @@
 /** The parts of the OpenAPI document (`/docs/json`) the tests read. */
 export interface OpenApiDocument {
-  paths: Record<string, Record<string, { responses: Record<string, OpenApiResponse> }>>;
+  paths: Record<string, Record<string, { responses: Record<string, OpenApiResponse>; requestBody?: unknown }>>;
   components: { schemas: Record<string, JsonSchema> };
 }
 
@@ -23,15 +23,18 @@ export interface DocumentedOperation {
   method: string;
   path: string;
   responses: Record<string, OpenApiResponse>;
+  /** Whether the operation documents a request body. */
+  takesBody: boolean;
 }
 
 export function operationsOf(document: OpenApiDocument): DocumentedOperation[] {
   return Object.entries(document.paths).flatMap(([path, operations]) =>
-    Object.entries(operations).map(([method, { responses }]) => ({
+    Object.entries(operations).map(([method, { responses, requestBody }]) => ({
       name: `${method.toUpperCase()} ${path}`,
       method: method.toUpperCase(),
       path,
       responses,
+      takesBody: requestBody !== undefined,
     })),
   );
 }

@@ -16,7 +16,7 @@ export const errorCodes = {
   EMPTY_BODY: {
     status: 400,
     description:
-      'The body is empty where content is due: a JSON Content-Type with no body (send JSON, or no Content-Type), or an empty upload.',
+      'The body is empty where the route takes one: a JSON Content-Type with no body (send JSON), or an empty upload. Routes that take no body accept an empty one, whatever its Content-Type.',
   },
   BAD_REQUEST: {
     status: 400,

@@ -79,7 +79,7 @@ const fastifyErrors: Record<string, { code: ErrorCode; message: (request: Fastif
   },
   FST_ERR_CTP_EMPTY_JSON_BODY: {
     code: 'EMPTY_BODY',
-    message: () => 'the body is empty but its Content-Type is application/json: send JSON, or no Content-Type',
+    message: () => 'the body is empty but this route takes one: send it as JSON',
   },
   FST_ERR_CTP_BODY_TOO_LARGE: {
     code: 'BODY_TOO_LARGE',

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../errors/index.js';
 import { jsonResponse, withArticle } from '../schemas/common.js';
-import { authenticatedErrors, bodyErrors, errorResponses } from '../schemas/errors.js';
+import { authenticatedErrors, bodyErrors, bodylessErrors, errorResponses } from '../schemas/errors.js';
 
 export interface EndpointRoutesOptions {
   /** The queues whose contracts declare `endpoints`: `webhook` serves `/webhook-endpoints/{id}`. */
@@ -101,7 +101,7 @@ export const endpointRoutes: FastifyPluginAsyncZod<EndpointRoutesOptions> = asyn
           params,
           response: {
             200: jsonResponse('The endpoint, enabled', endpointStateSchema),
-            ...errorResponses(...authenticatedErrors, ...bodyErrors, 'NOT_FOUND', 'ENDPOINT_NOT_FOUND', 'REDIS_UNAVAILABLE'),
+            ...errorResponses(...authenticatedErrors, ...bodylessErrors, 'NOT_FOUND', 'ENDPOINT_NOT_FOUND', 'REDIS_UNAVAILABLE'),
           },
         },
       },

@@ -7,7 +7,7 @@ import { type AddedJob, addJob, addJobOnce } from '../lib/add-job.js';
 import { IdempotencyStore } from '../lib/idempotency-store.js';
 import { findFailedChild, toJobView } from '../lib/job-view.js';
 import { jobParams, jsonResponse, pascalCase, queueParams, withArticle } from '../schemas/common.js';
-import { admissionErrors, authenticatedErrors, bodyErrors, errorResponses } from '../schemas/errors.js';
+import { admissionErrors, authenticatedErrors, bodyErrors, bodylessErrors, errorResponses } from '../schemas/errors.js';
 import {
   addJobBody,
   bulkAcceptedSchema,
@@ -191,7 +191,7 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
           200: jsonResponse('The job is waiting to run again', jobAcceptedSchema),
           ...errorResponses(
             ...authenticatedErrors,
-            ...bodyErrors,
+            ...bodylessErrors,
             'QUEUE_NOT_FOUND',
             'NOT_FOUND',
             'JOB_NOT_FOUND',
@@ -227,7 +227,7 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
           202: jsonResponse("The job is running: the queue's workers were asked to cancel it", jobRemovedSchema),
           ...errorResponses(
             ...authenticatedErrors,
-            ...bodyErrors,
+            ...bodylessErrors,
             'QUEUE_NOT_FOUND',
             'NOT_FOUND',
             'INVALID_REQUEST',

@@ -2,7 +2,7 @@ import { queueNames } from '@nightshift/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { jsonResponse, queueParams } from '../schemas/common.js';
-import { authenticatedErrors, bodyErrors, errorResponses } from '../schemas/errors.js';
+import { authenticatedErrors, bodylessErrors, errorResponses } from '../schemas/errors.js';
 import { jobStates, type ListedJobState, queueSummarySchema } from '../schemas/jobs.js';
 
 const tags = ['queues'];
@@ -57,7 +57,7 @@ export const queueRoutes: FastifyPluginAsyncZod = async (app) => {
           params: queueParams,
           response: {
             200: jsonResponse('Whether the queue is paused now', pausedSchema),
-            ...errorResponses(...authenticatedErrors, ...bodyErrors, 'QUEUE_NOT_FOUND', 'REDIS_UNAVAILABLE'),
+            ...errorResponses(...authenticatedErrors, ...bodylessErrors, 'QUEUE_NOT_FOUND', 'REDIS_UNAVAILABLE'),
           },
         },
       },

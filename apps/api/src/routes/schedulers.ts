@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../errors/index.js';
 import { jsonResponse, pascalCase, queueNameSchema, queueParams, withArticle } from '../schemas/common.js';
-import { authenticatedErrors, bodyErrors, errorResponses } from '../schemas/errors.js';
+import { authenticatedErrors, bodyErrors, bodylessErrors, errorResponses } from '../schemas/errors.js';
 import { schedulerIdSchema, schedulerViewSchema, upsertSchedulerBody } from '../schemas/schedulers.js';
 
 const tags = ['schedulers'];
@@ -84,7 +84,7 @@ export const schedulerRoutes: FastifyPluginAsyncZod = async (app) => {
           204: z.null().meta({ 'x-response-description': 'The scheduler was removed' }),
           ...errorResponses(
             ...authenticatedErrors,
-            ...bodyErrors,
+            ...bodylessErrors,
             'QUEUE_NOT_FOUND',
             'NOT_FOUND',
             'SCHEDULER_NOT_FOUND',

@@ -69,8 +69,8 @@ export function declaredErrorCodes(response: unknown): ErrorCode[] {
 export const authenticatedErrors = ['RATE_LIMITED', 'UNAUTHORIZED'] as const satisfies readonly ErrorCode[];
 
 /**
- * What Fastify's body parsing answers on any POST, PUT or DELETE, body schema or not: a JSON
- * (or text) body that is malformed, empty, too large, of another type, or shorter than it said.
+ * What Fastify's body parsing answers on a POST, PUT or DELETE that takes a body: a JSON (or
+ * text) body that is malformed, empty, too large, of another type, or shorter than it said.
  */
 export const bodyErrors = [
   'INVALID_JSON',
@@ -79,6 +79,15 @@ export const bodyErrors = [
   'UNSUPPORTED_MEDIA_TYPE',
   'BAD_REQUEST',
 ] as const satisfies readonly ErrorCode[];
+
+/**
+ * The same on a POST or DELETE that takes no body: an empty one is accepted, whatever its
+ * Content-Type (many clients send `application/json` on every request), but one that is there is parsed.
+ */
+export const bodylessErrors = bodyErrors.filter((code) => code !== 'EMPTY_BODY') as Exclude<
+  (typeof bodyErrors)[number],
+  'EMPTY_BODY'
+>[];
 
 /** What an enqueue answers when admission control refuses it (see `Admission`). */
 export const admissionErrors = ['QUEUE_FULL', 'REDIS_MEMORY_HIGH'] as const satisfies readonly ErrorCode[];
