@@ -10,7 +10,7 @@ import { BULL_BOARD_PATH, bullBoardPlugin } from './plugins/bull-board.js';
 import { docsPlugin } from './plugins/docs.js';
 import { answerFrameworkError, errorsPlugin, type UndeclaredErrorCode } from './plugins/errors.js';
 import { metricsPlugin } from './plugins/metrics.js';
-import { queuesPlugin } from './plugins/queues.js';
+import { type QueuesPluginOptions, queuesPlugin } from './plugins/queues.js';
 import { redisPlugin } from './plugins/redis.js';
 import { securityPlugin } from './plugins/security.js';
 import { storagePlugin } from './plugins/storage.js';
@@ -101,7 +101,13 @@ export async function buildApp(env: Env, options: BuildAppOptions = {}) {
   await app.register(securityPlugin);
   await app.register(docsPlugin);
   await app.register(redisPlugin, { url: env.REDIS_URL, production: env.NODE_ENV === 'production' });
-  await app.register(queuesPlugin, { prefix: env.QUEUE_PREFIX });
+  const keepCompleted = Object.fromEntries(
+    queueNames.map((queue) => [
+      queue,
+      { age: env.COMPLETED_JOBS_KEEP_SECONDS[queue], count: env.COMPLETED_JOBS_KEEP_COUNT[queue] },
+    ]),
+  ) as QueuesPluginOptions['keepCompleted'];
+  await app.register(queuesPlugin, { prefix: env.QUEUE_PREFIX, keepCompleted });
   await app.register(admissionPlugin, { limits: admissionLimits(env) });
   await app.register(storagePlugin, { location: storageLocation(env) });
   await app.register(metricsPlugin);

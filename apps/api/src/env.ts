@@ -68,6 +68,10 @@ export const envSchema = z
     REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
     /** A connection that sends or takes nothing for this long during a request (a stalled upload) is closed. */
     CONNECTION_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    /** Per queue: seconds a completed job stays readable (BullMQ's removeOnComplete.age). */
+    COMPLETED_JOBS_KEEP_SECONDS: perQueue(z.coerce.number().int().min(1).max(31_536_000), 60 * 60),
+    /** Per queue: at most this many completed jobs are kept, the oldest removed first (removeOnComplete.count). */
+    COMPLETED_JOBS_KEEP_COUNT: perQueue(z.coerce.number().int().min(1).max(10_000_000), 10_000),
     /** How long in-flight requests may take to finish after SIGTERM before the process exits anyway. */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   })

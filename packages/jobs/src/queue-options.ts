@@ -1,12 +1,16 @@
 import type { ConnectionOptions, DefaultJobOptions } from 'bullmq';
 import { type ConnectionRole, DEFAULT_QUEUE_PREFIX, DEFAULT_REDIS_URL, redisConnectionOptions } from './connection.js';
 
-/** Three attempts, 2 s then 4 s apart, with bounded history so Redis memory stays flat. */
+/**
+ * Three attempts, 2 s then 4 s apart. Finished jobs are kept for a time (an hour completed, a week
+ * failed), so a client can read a job it just saw finish however busy the queue, and capped in
+ * number, so Redis memory stays bounded. Per queue: `createQueue(name, { defaultJobOptions })`.
+ */
 export const DEFAULT_JOB_OPTIONS = Object.freeze({
   attempts: 3,
   backoff: { type: 'exponential', delay: 2_000 },
-  removeOnComplete: { count: 100 },
-  removeOnFail: { count: 500 },
+  removeOnComplete: { age: 60 * 60, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 60 * 60, count: 5_000 },
 } satisfies DefaultJobOptions);
 
 /** How a factory reaches Redis: a client the caller owns, or a URL the factory connects to itself. */

@@ -56,7 +56,7 @@ export const errorCodes = {
   JOB_NOT_FOUND: {
     status: 404,
     description:
-      'No job with this id in this queue: it never existed, or was removed (finished jobs are kept in limited numbers).',
+      'No job with this id in this queue: it never existed, or was removed (finished jobs are kept for a time, in limited numbers).',
   },
   SCHEDULER_NOT_FOUND: {
     status: 404,

@@ -15,13 +15,18 @@ declare module 'fastify' {
 
 export interface QueuesPluginOptions {
   prefix: string;
+  /** Per queue: how long, and how many, completed jobs are kept. */
+  keepCompleted: { readonly [Q in QueueName]: { age: number; count: number } };
 }
 
 export const queuesPlugin = fp<QueuesPluginOptions>(
-  async (app, { prefix }) => {
+  async (app, { prefix, keepCompleted }) => {
     const connection = app.redis;
     const queues = Object.fromEntries(
-      queueNames.map((name) => [name, createQueue(name, { connection, prefix })]),
+      queueNames.map((name) => [
+        name,
+        createQueue(name, { connection, prefix, defaultJobOptions: { removeOnComplete: keepCompleted[name] } }),
+      ]),
     ) as unknown as Queues;
     const flows = createFlowProducer({ connection, prefix });
     // BullMQ re-emits connection errors; the redis plugin already reports them, and an unheard 'error' would crash.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ImageOperation } from '@nightshift/contracts';
+import { type ImageOperation, queueNames } from '@nightshift/contracts';
 import type { ContractFlowJob } from '@nightshift/jobs';
 import { ObjectNotFoundError, outputFileId, storageKeys } from '@nightshift/storage';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -79,7 +79,11 @@ export const flowRoutes: FastifyPluginAsyncZod<{ links: FileLinks }> = async (ap
         ],
       };
       await app.admission.admit({ email: 1, pdf: 1, 'image-processing': images.length });
-      await app.flows.add(flow);
+      // Each queue's own defaults (retention), which the flow producer does not know.
+      const queuesOptions = Object.fromEntries(
+        queueNames.map((queue) => [queue, { defaultJobOptions: app.queues[queue].defaultJobOptions }]),
+      );
+      await app.flows.add(flow, { queuesOptions });
       return reply.status(202).send({
         id: emailId,
         jobs: {

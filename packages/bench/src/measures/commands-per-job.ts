@@ -25,10 +25,11 @@ interface Pipeline {
  * asks for them.
  */
 export const EXTRA_COMMAND_REASONS: Record<string, string> = {
-  // Our default retention, `removeOnComplete: { count: 100 }` (raw BullMQ keeps every completed job forever):
-  zrevrange: 'retention: on completion BullMQ lists the completed jobs beyond the 100 newest (removeJobsByMaxCount)',
-  zremrangebyrank: 'retention: trims the completed set to the 100 newest',
-  del: 'retention: deletes each completed job beyond the 100 newest, so Redis memory stays flat instead of growing per job',
+  // Our default retention, `removeOnComplete: { age: 3600, count: 10000 }` (raw BullMQ keeps every completed job forever):
+  zrevrangebyscore: 'retention: on completion BullMQ lists the completed jobs older than the age kept (removeJobsByMaxAge)',
+  zrevrange: 'retention: on completion BullMQ lists the completed jobs beyond the newest it keeps (removeJobsByMaxCount)',
+  zremrangebyrank: 'retention: trims the completed set to the newest it keeps',
+  del: 'retention: deletes each completed job past the age or count kept, so Redis memory stays bounded instead of growing per job',
   hmget: "retention: reads each removed job's parent and deduplication fields before deleting it (removeParentDependencyKey)",
   // The API's `POST`:
   exists: "the API adds under its own UUID job id (not BullMQ's guessable counter), so BullMQ's add script checks the id is free",
