@@ -5,6 +5,7 @@ import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-
 import { pino } from 'pino';
 import type { Env } from './env.js';
 import { FileLinks } from './lib/file-links.js';
+import { serializeError } from './lib/log-errors.js';
 import { type AdmissionPluginOptions, admissionPlugin } from './plugins/admission.js';
 import { BULL_BOARD_PATH, bullBoardPlugin } from './plugins/bull-board.js';
 import { docsPlugin } from './plugins/docs.js';
@@ -31,6 +32,8 @@ export async function buildApp(env: Env, options: BuildAppOptions = {}) {
       base: { app: 'api' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: ['req.headers.authorization'],
+      // Redis errors carry their command's arguments, a job's data among them: logged without.
+      serializers: { err: serializeError },
     },
     // One access line per request, written below; Fastify's default writes two, and the second
     // cost job POSTs about a third of their throughput in packages/bench.

@@ -1,35 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { freePort, SHARED_REDIS_URL, uniquePrefix } from '@nightshift/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deletePrefix, TOKEN, welcomeEmail } from './helpers.js';
-
-const appDir = new URL('..', import.meta.url).pathname;
-
-/** `src/server.ts` in a child process, as production runs it (minus the build). */
-function startServer(env: Record<string, string>): { child: ChildProcess; lines: AsyncIterator<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@nightshift/source', 'src/server.ts'], {
-    cwd: appDir,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream })[Symbol.asyncIterator]();
-  return { child, lines };
-}
-
-async function lineMatching(lines: AsyncIterator<string>, pattern: RegExp): Promise<string> {
-  for (;;) {
-    const { value, done } = await lines.next();
-    if (done) throw new Error(`server exited before logging ${pattern}`);
-    if (process.env.DEBUG_SERVER) console.log(value);
-    if (pattern.test(value)) return value;
-  }
-}
+import { lineMatching, startServer } from './server-process.js';
 
 describe('server.ts', () => {
   const prefix = uniquePrefix('api-server');

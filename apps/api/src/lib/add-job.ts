@@ -6,6 +6,7 @@ import stableStringify from 'safe-stable-stringify';
 import { ApiError } from '../errors/index.js';
 import type { JobOptionsInput } from '../schemas/jobs.js';
 import { type IdempotencyRecord, type IdempotencyStore, STALE_RESERVATION_MS } from './idempotency-store.js';
+import { writingJobs } from './log-errors.js';
 import { commandOutcomeKnown } from './redis-errors.js';
 
 export interface AddedJob {
@@ -28,7 +29,7 @@ export async function addJob<Q extends QueueName>(
   opts: JobOptionsInput | undefined,
   jobId: string = randomUUID(),
 ): Promise<AddedJob> {
-  const job = await queue.add(name, data, { ...toJobsOptions(opts), jobId });
+  const job = await writingJobs({ queue: queue.contract, jobId }, () => queue.add(name, data, { ...toJobsOptions(opts), jobId }));
   return { id: jobId, name, state: stateAtAdd(job), created: true };
 }
 

@@ -4,6 +4,7 @@ import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaCompiler 
 import fp from 'fastify-plugin';
 import { ZodError, type z } from 'zod';
 import { ApiError, type ApiErrorOptions, type ErrorCode, errorCodes, RequestValidationError } from '../errors/index.js';
+import { jobContextOf } from '../lib/log-errors.js';
 import { isRedisFull, isRedisUnavailable } from '../lib/redis-errors.js';
 import { MAX_JOB_ID_LENGTH } from '../schemas/common.js';
 import { declaredErrorCodes, type ErrorBody } from '../schemas/errors.js';
@@ -161,12 +162,12 @@ export const errorsPlugin = fp<ErrorsPluginOptions>(
         return sendError(reply, 'BAD_REQUEST', error.message);
       }
       if (isRedisFull(error)) {
-        request.log.warn({ err: error }, 'redis full');
+        request.log.warn({ err: error, code: 'REDIS_FULL', ...jobContextOf(error) }, 'redis full');
         const message = `Redis is full (${error.message.split('.')[0]}): nothing was changed; retry later`;
         return sendError(reply, 'REDIS_FULL', message, { headers: { 'retry-after': String(REDIS_FULL_RETRY_AFTER_SECONDS) } });
       }
       if (isRedisUnavailable(error, app.hasDecorator('redis') ? app.redis : undefined)) {
-        request.log.warn({ err: error }, 'redis unavailable');
+        request.log.warn({ err: error, code: 'REDIS_UNAVAILABLE', ...jobContextOf(error) }, 'redis unavailable');
         // A command that timed out may still run once Redis wakes up; a refused one never ran.
         const outcome = /timed out/i.test(error.message)
           ? 'the change may still be applied; retry with the same Idempotency-Key to avoid a duplicate'
@@ -174,7 +175,7 @@ export const errorsPlugin = fp<ErrorsPluginOptions>(
         const message = `Redis is not answering (${error.message}): ${outcome}`;
         return sendError(reply, 'REDIS_UNAVAILABLE', message, { headers: { 'retry-after': '1' } });
       }
-      request.log.error({ err: error }, 'request failed');
+      request.log.error({ err: error, ...jobContextOf(error) }, 'request failed');
       return sendError(reply, 'INTERNAL', 'internal error');
     });
 

@@ -5,6 +5,7 @@ import { ObjectNotFoundError, outputFileId, storageKeys } from '@nightshift/stor
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ApiError } from '../errors/index.js';
 import type { FileLinks } from '../lib/file-links.js';
+import { writingJobs } from '../lib/log-errors.js';
 import { jsonResponse } from '../schemas/common.js';
 import { admissionErrors, authenticatedErrors, bodyErrors, errorResponses } from '../schemas/errors.js';
 import { reportDeliveryAcceptedSchema, reportDeliveryBody } from '../schemas/flows.js';
@@ -83,7 +84,8 @@ export const flowRoutes: FastifyPluginAsyncZod<{ links: FileLinks }> = async (ap
       const queuesOptions = Object.fromEntries(
         queueNames.map((queue) => [queue, { defaultJobOptions: app.queues[queue].defaultJobOptions }]),
       );
-      await app.flows.add(flow, { queuesOptions });
+      const jobIds = [emailId, pdfId, ...images.map(({ id }) => id)];
+      await writingJobs({ flow: 'report-delivery', jobIds }, () => app.flows.add(flow, { queuesOptions }));
       return reply.status(202).send({
         id: emailId,
         jobs: {

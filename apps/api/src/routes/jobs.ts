@@ -6,6 +6,7 @@ import { ApiError } from '../errors/index.js';
 import { type AddedJob, addJob, addJobOnce } from '../lib/add-job.js';
 import { IdempotencyStore } from '../lib/idempotency-store.js';
 import { findFailedChild, toJobView } from '../lib/job-view.js';
+import { writingJobs } from '../lib/log-errors.js';
 import { jobParams, jsonResponse, pascalCase, queueParams, withArticle } from '../schemas/common.js';
 import { admissionErrors, authenticatedErrors, bodyErrors, bodylessErrors, errorResponses } from '../schemas/errors.js';
 import {
@@ -101,7 +102,8 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
           opts: { ...opts, jobId: randomUUID() },
         }));
         // One MULTI in BullMQ: the batch is written whole or not at all.
-        const added = await queue.addBulk(jobs);
+        const jobIds = jobs.map((job) => job.opts.jobId);
+        const added = await writingJobs({ queue: queueName, jobIds }, () => queue.addBulk(jobs));
         return reply.status(202).send({ queue: queueName, ids: added.map((job) => String(job.id)) });
       },
     );
