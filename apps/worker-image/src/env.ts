@@ -1,4 +1,4 @@
-import { healthPortFromManifest, loadEnv, workerEnvShape } from '@nightshift/config';
+import { healthPortFromManifest, workerEnvShape } from '@nightshift/config';
 import { z } from 'zod';
 
 export const envSchema = z.object({
@@ -11,5 +11,3 @@ export const envSchema = z.object({
   SHARP_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
 });
 export type Env = z.output<typeof envSchema>;
-
-export const env = loadEnv(envSchema);

@@ -1,9 +1,12 @@
-import { storageLocation } from '@nightshift/config';
+import { loadEnv, storageLocation } from '@nightshift/config';
 import { createStorage } from '@nightshift/storage';
 import { createLogger, runWorkerMain } from '@nightshift/worker-runtime';
 import sharp from 'sharp';
-import { env } from './env.js';
+import { envSchema } from './env.js';
 import { createProcessor } from './processor.js';
+
+// Parsed here, when the app starts: importing env.ts (tests, tools) never reads or exits on the environment.
+const env = loadEnv(envSchema);
 
 const logger = createLogger('worker-image', env.LOG_LEVEL);
 

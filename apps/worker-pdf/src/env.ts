@@ -1,4 +1,4 @@
-import { healthPortFromManifest, loadEnv, workerEnvShape } from '@nightshift/config';
+import { healthPortFromManifest, workerEnvShape } from '@nightshift/config';
 import { z } from 'zod';
 
 export const envSchema = z.object({
@@ -9,5 +9,3 @@ export const envSchema = z.object({
   RENDER_MEMORY_MB: z.coerce.number().int().min(64).max(65_536).optional(),
 });
 export type Env = z.output<typeof envSchema>;
-
-export const env = loadEnv(envSchema);

@@ -1,4 +1,4 @@
-import { healthPortFromManifest, loadEnv, workerEnvShape } from '@nightshift/config';
+import { healthPortFromManifest, workerEnvShape } from '@nightshift/config';
 import { endpointSecretSchema } from '@nightshift/jobs';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
@@ -42,5 +42,3 @@ export const envSchema = z
     message: 'is required in production: deliveries without an endpoint are signed with it',
   });
 export type Env = z.output<typeof envSchema>;
-
-export const env = loadEnv(envSchema);

@@ -1,10 +1,14 @@
+import { loadEnv } from '@nightshift/config';
 import { createRedisClient, EndpointStore } from '@nightshift/jobs';
 import { createLogger, runWorkerMain, sendAlert } from '@nightshift/worker-runtime';
 import { AddressPolicy } from './delivery/address-policy.js';
 import { EndpointSlots } from './delivery/endpoint-slots.js';
 import { WebhookSender } from './delivery/send-webhook.js';
-import { env } from './env.js';
+import { envSchema } from './env.js';
 import { createProcessor } from './processor.js';
+
+// Parsed here, when the app starts: importing env.ts (tests, tools) never reads or exits on the environment.
+const env = loadEnv(envSchema);
 
 const logger = createLogger('worker-webhook', env.LOG_LEVEL);
 // The endpoints' secrets and counts, and the delivery slots, beside the queue's keys.
