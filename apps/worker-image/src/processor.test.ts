@@ -95,6 +95,27 @@ describe('image-processing worker on a real queue', () => {
     expect(await readdir(join(root, 'files'))).toEqual([fileId]);
   });
 
+  it('stores jobs whose ids differ only in characters a file id escapes ("ids.a", "ids_a") in different files', async () => {
+    await storage.put(storageKeys.image('photo-ids'), await quadrants(40, 30));
+    const results = [];
+    for (const [jobId, width] of [
+      ['ids.a', 20],
+      ['ids_a', 10],
+    ] as const) {
+      const done = next('completed', jobId);
+      await queue.add(
+        'process',
+        { imageId: 'photo-ids', operations: [{ type: 'resize', params: { width, fit: 'inside' } }] },
+        { jobId },
+      );
+      results.push((await done).returnvalue as { fileId: string; width: number });
+    }
+    expect(results[0]?.fileId).not.toBe(results[1]?.fileId);
+    for (const result of results) {
+      expect(await sharp(await storage.get(storageKeys.file(result.fileId))).metadata()).toMatchObject({ width: result.width });
+    }
+  });
+
   it('fails an unknown image at once, without retrying', async () => {
     const job = await submit('no-such-image', [{ type: 'resize', params: { width: 10, fit: 'inside' } }], 'failed');
     expect(job.failedReason).toBe('image no-such-image not found in storage (images/no-such-image)');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { InvalidStorageKeyError } from './errors.js';
 
 const SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$/;
@@ -24,10 +25,22 @@ export const storageKeys = {
   downloadName: (fileId: string) => `download-names/${fileId}`,
 };
 
+/** Longest encoded job id kept readable; longer ones are hashed so the key stays within a segment's length. */
+const MAX_READABLE_ID = 160;
+
 /**
  * A worker's output file id, derived from the job so a re-run of the same job overwrites its
- * file instead of adding a second one. Job ids of schedulers contain ":", which keys refuse.
+ * file instead of adding a second one. Job ids of schedulers contain ":", which keys refuse, so
+ * ids are escaped rather than replaced: letters, digits and "-" stay, every other byte becomes
+ * "_" and two hex digits ("_" itself too). Distinct ids thus get distinct files (`a:b` is
+ * `a_3ab`, `a_b` is `a_5fb`). An id too long to escape becomes `.` and its SHA-256 instead: no
+ * escaped id contains a ".", so the two forms never meet.
  */
 export function outputFileId(queue: string, jobId: string, extension: string): string {
-  return `${queue}-${jobId.replace(/[^A-Za-z0-9_-]/g, '_')}.${extension}`;
+  const escaped = Array.from(new TextEncoder().encode(jobId), (byte) => {
+    const char = String.fromCharCode(byte);
+    return /[A-Za-z0-9-]/.test(char) ? char : `_${byte.toString(16).padStart(2, '0')}`;
+  }).join('');
+  const id = escaped.length <= MAX_READABLE_ID ? escaped : `.${createHash('sha256').update(jobId).digest('hex')}`;
+  return `${queue}-${id}.${extension}`;
 }
