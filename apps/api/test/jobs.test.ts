@@ -54,6 +54,15 @@ describe('POST /v1/queues/:queue/jobs', () => {
     await Promise.all(answers.map(({ id }) => queue.remove(id)));
   });
 
+  it('takes a resize without fit as sharp does: cover', async () => {
+    const data = { imageId: 'short-resize', operations: [{ type: 'resize', params: { width: 200 } }] };
+    const response = await post('/v1/queues/image-processing/jobs', { name: 'short', data });
+    expect(response.statusCode).toBe(202);
+    const stored = await t.app.queues['image-processing'].getJob(response.json().id);
+    expect(stored?.data.operations).toEqual([{ type: 'resize', params: { width: 200, fit: 'cover' } }]);
+    await t.app.queues['image-processing'].remove(response.json().id);
+  });
+
   it("checks data against the queue's contract and names each bad field", async () => {
     const response = await post('/v1/queues/email/jobs', {
       name: 'welcome',

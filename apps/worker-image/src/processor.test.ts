@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv, workerEnvSchema } from '@nightshift/config';
-import type { ImageOperation } from '@nightshift/contracts';
+import type { ImageOperation, JobInput } from '@nightshift/contracts';
 import { type ContractQueue, createQueue } from '@nightshift/jobs';
 import { FileStorage, storageKeys } from '@nightshift/storage';
 import { SHARED_REDIS_URL, uniquePrefix } from '@nightshift/test-support';
@@ -58,7 +58,7 @@ function next(event: 'completed' | 'failed', jobId: string | undefined): Promise
   });
 }
 
-async function submit(imageId: string, operations: ImageOperation[], event: 'completed' | 'failed') {
+async function submit(imageId: string, operations: JobInput['image-processing']['operations'], event: 'completed' | 'failed') {
   const job = await queue.add('process', { imageId, operations });
   return next(event, job.id);
 }
@@ -114,6 +114,12 @@ describe('image-processing worker on a real queue', () => {
     for (const result of results) {
       expect(await sharp(await storage.get(storageKeys.file(result.fileId))).metadata()).toMatchObject({ width: result.width });
     }
+  });
+
+  it('resizes to cover when a resize names no fit, as sharp does', async () => {
+    await storage.put(storageKeys.image('photo-cover'), await quadrants(400, 300));
+    const job = await submit('photo-cover', [{ type: 'resize', params: { width: 200, height: 200 } }], 'completed');
+    expect(job.returnvalue).toMatchObject({ width: 200, height: 200 });
   });
 
   it('fails an unknown image at once, without retrying', async () => {

@@ -15,7 +15,8 @@ const resize = z.strictObject({
     .strictObject({
       width: pixels.optional(),
       height: pixels.optional(),
-      fit: z.enum(resizeFits),
+      /** sharp's own default: fill both dimensions given, cropping what overflows. */
+      fit: z.enum(resizeFits).default('cover'),
       withoutEnlargement: z.boolean().optional(),
     })
     .refine((params) => params.width !== undefined || params.height !== undefined, {
@@ -69,7 +70,7 @@ export const imageProcessingContract = defineContract({
   upcasters: [],
   // One per operation, then a chain of them.
   examples: [
-    { imageId: 'img1', operations: [{ type: 'resize', params: { width: 720, fit: 'inside' } }] },
+    { imageId: 'img1', operations: [{ type: 'resize', params: { width: 720 } }] },
     { imageId: 'img1', operations: [{ type: 'crop', params: { left: 0, top: 0, width: 400, height: 300 } }] },
     { imageId: 'img1', operations: [{ type: 'convert', params: { format: 'webp', quality: 80 } }] },
     {

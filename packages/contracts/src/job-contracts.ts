@@ -24,6 +24,8 @@ export const queueNames = Object.keys(jobContracts) as QueueName[];
 
 /** The payload type of each queue, keyed by queue name. Producers and processors both use it. */
 export type JobData = { [Q in QueueName]: z.infer<(typeof jobContracts)[Q]['data']> };
+/** What a producer may pass for each queue: fields with a default (a resize's `fit`) may be left out. */
+export type JobInput = { [Q in QueueName]: z.input<(typeof jobContracts)[Q]['data']> };
 /** What each queue's processor returns. */
 export type JobResult = { [Q in QueueName]: z.infer<(typeof jobContracts)[Q]['result']> };
 

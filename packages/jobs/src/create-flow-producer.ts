@@ -1,4 +1,4 @@
-import { type JobData, type QueueName, queueNames } from '@nightshift/contracts';
+import { type JobInput, type QueueName, queueNames } from '@nightshift/contracts';
 import { type FlowOpts, FlowProducer, type FlowProducerOptions, type JobNode, type JobsOptions } from 'bullmq';
 import { withContractVersion } from './contract-version.js';
 import { type RedisTarget, resolveRedisTarget, withDefaultJobOptions } from './queue-options.js';
@@ -9,7 +9,7 @@ export type ContractFlowJob = {
   [Q in QueueName]: {
     queueName: Q;
     name: string;
-    data: JobData[Q];
+    data: JobInput[Q];
     opts?: Omit<JobsOptions, 'repeat' | 'parent'>;
     /** Children run first; the parent waits in `waiting-children` until they complete. */
     children?: ContractFlowJob[];

@@ -1,4 +1,4 @@
-import type { JobData, JobResult, QueueName } from '@nightshift/contracts';
+import type { JobData, JobInput, JobResult, QueueName } from '@nightshift/contracts';
 import {
   type BulkJobOptions,
   type Job,
@@ -46,13 +46,13 @@ export class ContractQueue<Q extends QueueName> extends Queue<
     });
   }
 
-  override async add(name: string, data: JobData[Q], opts?: JobsOptions): Promise<Job<JobData[Q], JobResult[Q], string>> {
+  override async add(name: string, data: JobInput[Q], opts?: JobsOptions): Promise<Job<JobData[Q], JobResult[Q], string>> {
     return super.add(name, ensureJobData(this.contract, data), withContractVersion(this.contract, opts));
   }
 
   /** All jobs are validated before any is added, so a bad one leaves nothing half-written. */
   override async addBulk(
-    jobs: { name: string; data: JobData[Q]; opts?: BulkJobOptions }[],
+    jobs: { name: string; data: JobInput[Q]; opts?: BulkJobOptions }[],
   ): Promise<Job<JobData[Q], JobResult[Q], string>[]> {
     const checked = jobs.map((job) => ({
       ...job,
