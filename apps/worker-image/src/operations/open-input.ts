@@ -1,6 +1,7 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import type { Size } from './geometry.js';
 import { checkPixels } from './geometry.js';
+import { imageFailure } from './image-failure.js';
 import { ImageRejectedError } from './image-rejected-error.js';
 import type { OutputFormat } from './output.js';
 
@@ -35,7 +36,7 @@ export async function openInput(source: ImageSource, { imageId, maxPixels }: Inp
     // No pixel limit here: the header is all this reads, and the check below says why it refuses.
     metadata = await sharp(source, { limitInputPixels: false }).metadata();
   } catch (error) {
-    throw new ImageRejectedError('UNDECODABLE', `image ${imageId} is not a readable image: ${(error as Error).message}`);
+    throw imageFailure(error, imageId, 'reading');
   }
   const format = inputFormatOf(metadata);
   if (!format) {

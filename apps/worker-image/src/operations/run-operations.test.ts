@@ -1,8 +1,13 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ImageOperation } from '@nightshift/contracts';
+import { UnrecoverableError } from 'bullmq';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { BLUE, GREEN, meanColour, quadrants, rotatedJpeg, solid, WHITE } from '../../test/images.js';
 import { estimateResize, type ResizeParams } from './geometry.js';
+import { ImageAttemptFailedError, imageFailure } from './image-failure.js';
 import { ImageRejectedError } from './image-rejected-error.js';
 import { openInput } from './open-input.js';
 import { runOperations } from './run-operations.js';
@@ -191,5 +196,49 @@ describe('untrusted input', () => {
     await expect(apply(await solid(400, 300), [resize({ width: 10, fit: 'inside' })], 100_000)).rejects.toThrow(
       'image img-1 is 400x300 (120000 pixels), over the limit of 100000 pixels (IMAGE_MAX_INPUT_PIXELS)',
     );
+  });
+});
+
+describe('failures', () => {
+  it('retries a failure of the machine: the input file gone between its header and its pixels', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'nightshift-image-io-'));
+    try {
+      const path = join(dir, 'input.png');
+      await writeFile(path, await solid(40, 30));
+      const opened = await openInput(path, { imageId: 'img-io', maxPixels: MAX_PIXELS });
+      await rm(path);
+      const failure = await runOperations(opened, [resize({ width: 20, fit: 'inside' })], {
+        imageId: 'img-io',
+        maxPixels: MAX_PIXELS,
+      }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ImageAttemptFailedError);
+      expect(failure).not.toBeInstanceOf(UnrecoverableError);
+      expect((failure as Error).message).toMatch(
+        /^processing image img-io failed for a reason outside the image, will retry: Input file is missing/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("retries libvips' out-of-memory failure, and fails corrupt input for good", () => {
+    // libvips' own words when an allocation fails (vips_malloc), and sharp's for a corrupt JPEG.
+    const outOfMemory = imageFailure(new Error('vips_malloc: out of memory --- size == 800MB'), 'img-1', 'processing');
+    expect(outOfMemory).toBeInstanceOf(ImageAttemptFailedError);
+    expect(outOfMemory).not.toBeInstanceOf(UnrecoverableError);
+    const corrupt = imageFailure(new Error('VipsJpeg: premature end of JPEG image'), 'img-1', 'processing');
+    expect(corrupt).toBeInstanceOf(ImageRejectedError);
+    expect(corrupt).toBeInstanceOf(UnrecoverableError);
+  });
+
+  it('fails a truncated input for good', async () => {
+    const whole = await sharp(await quadrants(400, 300))
+      .jpeg()
+      .toBuffer();
+    const failure = await apply(whole.subarray(0, whole.length / 2), [resize({ width: 10, fit: 'inside' })]).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(ImageRejectedError);
+    expect((failure as ImageRejectedError).code).toBe('UNDECODABLE');
   });
 });

@@ -9,7 +9,7 @@ import {
   type ResizeParams,
   type Size,
 } from './geometry.js';
-import { ImageRejectedError } from './image-rejected-error.js';
+import { imageFailure } from './image-failure.js';
 import { defaultOutputFormat, type OpenedImage } from './open-input.js';
 import { encode, type OutputFormat, type OutputSettings } from './output.js';
 
@@ -101,11 +101,11 @@ async function materialize(image: Sharp, imageId: string): Promise<{ source: () 
   return { source: () => sharp(data, { raw }), size: { width: info.width, height: info.height } };
 }
 
-/** sharp fails the same way on every attempt for the same input: its errors are final. */
+/** Errors about the input are final; memory and I/O failures are retried (`imageFailure`). */
 async function run(image: Sharp, imageId: string) {
   try {
     return await image.toBuffer({ resolveWithObject: true });
   } catch (error) {
-    throw new ImageRejectedError('UNDECODABLE', `image ${imageId} could not be processed: ${(error as Error).message}`);
+    throw imageFailure(error, imageId, 'processing');
   }
 }
