@@ -2,7 +2,7 @@ import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobData } from '@nightshift/contracts';
-import { ResendStandIn, resendAnswers } from '@nightshift/test-support';
+import { ResendStandIn, resendAnswers, startWebhookRecorder, waitFor } from '@nightshift/test-support';
 import { createLogger, type RunningWorker, startWorker } from '@nightshift/worker-runtime';
 import type { Job } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -41,10 +41,29 @@ async function start(env: Env) {
   return { running, queue };
 }
 
-function resendEnv(standIn: ResendStandIn) {
+function resendEnv(standIn: ResendStandIn, overrides: Record<string, string> = {}) {
   return testEnv(
-    testVariables({ RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: standIn.url, EMAIL_FROM: 'Acme <no-reply@acme.test>' }),
+    testVariables({
+      RESEND_API_KEY: 're_test_key',
+      RESEND_BASE_URL: standIn.url,
+      EMAIL_FROM: 'Acme <no-reply@acme.test>',
+      ...overrides,
+    }),
   );
+}
+
+/** Resolves once `count` jobs have completed on the worker. */
+function completions(running: RunningWorker<'email'>, count: number) {
+  const jobs: Job[] = [];
+  return new Promise<Job[]>((resolve) => {
+    const listener = (job: Job) => {
+      jobs.push(job);
+      if (jobs.length < count) return;
+      running.worker.off('completed', listener);
+      resolve(jobs);
+    };
+    running.worker.on('completed', listener);
+  });
 }
 
 function next(running: RunningWorker<'email'>, event: 'completed' | 'failed') {
@@ -124,6 +143,83 @@ describe('email worker with Resend', () => {
     expect(job.attemptsMade).toBe(2);
     const keys = standIn.requests.map((request) => request.headers['idempotency-key']);
     expect(keys).toEqual([idempotencyKey(job), idempotencyKey(job)]);
+  });
+});
+
+describe('email worker when Resend refuses the account or says not now', () => {
+  it('keeps every job through a 403 (unverified domain): pauses the queue, alerts once, sends once it is fixed', async () => {
+    const standIn = await startStandIn();
+    standIn.script(resendAnswers.domainNotVerified(), resendAnswers.domainNotVerified());
+    const alerts = await startWebhookRecorder();
+    cleanups.push(() => alerts.close());
+    const { running, queue } = await start(
+      resendEnv(standIn, { WORKER_REFUSED_PAUSE_MS: '500', ALERT_WEBHOOK_URL: alerts.url, WORKER_CONCURRENCY: '3' }),
+    );
+    const failures: string[] = [];
+    running.worker.on('failed', (_job, error) => failures.push(error.message));
+    const done = completions(running, 3);
+    // One attempt each: had a 403 spent it, the job would be in the failed set.
+    await queue.addBulk([1, 2, 3].map(() => ({ name: 'welcome-email', data: welcome, opts: { attempts: 1 } })));
+    const jobs = await done;
+
+    expect(failures).toEqual([]);
+    expect(jobs.map((job) => job.attemptsMade)).toEqual([1, 1, 1]);
+    expect(standIn.deliveries).toBe(3);
+    // Three sends at once, two refused; those two go again only after the pause.
+    expect(standIn.requests).toHaveLength(5);
+    const [firstRefused, , , firstAfterPause] = standIn.requests;
+    expect((firstAfterPause?.receivedAt ?? 0) - (firstRefused?.receivedAt ?? 0)).toBeGreaterThanOrEqual(450);
+    expect(alerts.bodies.filter((body) => body.event === 'queue.service_refused')).toEqual([
+      expect.objectContaining({ queue: 'email', pauseMs: 500, reason: expect.stringContaining('domain is not verified') }),
+    ]);
+  });
+
+  it('waits at least a second on Retry-After: 0 instead of asking again at once', async () => {
+    const standIn = await startStandIn();
+    standIn.script(resendAnswers.rateLimited(0));
+    const { running, queue } = await start(resendEnv(standIn));
+    const completed = next(running, 'completed');
+    await queue.add('welcome-email', welcome, { attempts: 1 });
+    await completed;
+
+    const [limited, sent] = standIn.requests;
+    expect(standIn.requests).toHaveLength(2);
+    expect((sent?.receivedAt ?? 0) - (limited?.receivedAt ?? 0)).toBeGreaterThanOrEqual(950);
+  });
+
+  it('delays only the job told to wait longer than WORKER_RATE_LIMIT_MAX_PAUSE_MS; the queue pauses that long and goes on', async () => {
+    const standIn = await startStandIn();
+    standIn.script(resendAnswers.rateLimited(600));
+    const { running, queue } = await start(resendEnv(standIn, { WORKER_RATE_LIMIT_MAX_PAUSE_MS: '300' }));
+    const limited = await queue.add('welcome-email', welcome, { attempts: 1 });
+    const first = await standIn.waitForRequests(1);
+    await waitFor(async () => (await queue.getJobState(String(limited.id))) === 'delayed', { what: 'the job delayed' });
+    const completed = next(running, 'completed');
+    const other = await queue.add('welcome-email', welcome, { attempts: 1 });
+    const done = await completed;
+
+    expect(done.id).toBe(other.id);
+    const sent = standIn.requests[1];
+    expect((sent?.receivedAt ?? 0) - first.receivedAt).toBeGreaterThanOrEqual(250);
+    expect(await queue.getJobState(String(limited.id))).toBe('delayed');
+    const stored = await queue.getJob(String(limited.id));
+    expect(stored?.attemptsMade).toBe(0);
+    expect((stored?.delay ?? 0) + (stored?.timestamp ?? 0)).toBeGreaterThan(Date.now() + 500_000);
+  });
+
+  it('fails a job rate limited for longer than WORKER_RATE_LIMIT_WINDOW_MS, saying so', async () => {
+    const standIn = await startStandIn();
+    standIn.script(...Array.from({ length: 10 }, () => resendAnswers.rateLimited(1)));
+    const { running, queue } = await start(resendEnv(standIn, { WORKER_RATE_LIMIT_WINDOW_MS: '1000' }));
+    const failed = next(running, 'failed');
+    await queue.add('welcome-email', welcome, { attempts: 3 });
+    const job = await failed;
+
+    expect(job.failedReason).toMatch(
+      /^rate limited for longer than WORKER_RATE_LIMIT_WINDOW_MS \(1000 ms\): first at .+; last answer: Resend answered 429 rate_limit_exceeded/,
+    );
+    expect(await job.getState()).toBe('failed');
+    expect(standIn.requests).toHaveLength(2);
   });
 });
 

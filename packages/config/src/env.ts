@@ -85,6 +85,15 @@ export const workerEnvShape = {
    * version than its own (the producer was deployed first) before failing it.
    */
   CONTRACT_SKEW_WINDOW_MS: z.coerce.number().int().min(1_000).max(604_800_000).default(DEFAULT_CONTRACT_SKEW_WINDOW_MS),
+  /**
+   * The longest a provider's "not now" (429, quota) pauses the whole queue. A longer Retry-After
+   * delays only the job that got it, so one quota answer does not stop every other job for hours.
+   */
+  WORKER_RATE_LIMIT_MAX_PAUSE_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  /** How long a job may keep being rate limited, from the first time, before it fails saying so. */
+  WORKER_RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1_000).max(604_800_000).default(3_600_000),
+  /** How long the queue pauses, its jobs kept, when the provider refuses the account (bad key, unverified domain). */
+  WORKER_REFUSED_PAUSE_MS: z.coerce.number().int().min(100).max(86_400_000).default(300_000),
 };
 
 export const commonEnvSchema = z.object(commonEnvShape);

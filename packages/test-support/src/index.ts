@@ -8,6 +8,7 @@ export { type RecordedRequest, ResendStandIn, resendAnswers, type StandInAnswer,
 export { TEST_S3_BUCKET, TEST_S3_CREDENTIALS, TEST_S3_REGION, TestS3Server } from './s3-server.js';
 export { TcpProxy } from './tcp-proxy.js';
 export { waitFor } from './wait-for.js';
+export { startWebhookRecorder } from './webhook-recorder.js';
 
 /** The shared Redis for tests that do not stop or reconfigure it (never flushed: isolate by prefix). */
 export const SHARED_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

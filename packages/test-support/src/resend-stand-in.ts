@@ -44,6 +44,20 @@ export const resendAnswers = {
       message: 'Too many requests. You can only make 2 requests per second.',
     },
   }),
+  /** A revoked or mistyped key. */
+  invalidApiKey: (): StandInAnswer => ({
+    status: 403,
+    body: { statusCode: 403, name: 'invalid_api_key', message: 'API key is invalid' },
+  }),
+  /** A sender on a domain not (or no longer) verified: Resend says so with a 403. */
+  domainNotVerified: (domain = 'acme.test'): StandInAnswer => ({
+    status: 403,
+    body: {
+      statusCode: 403,
+      name: 'validation_error',
+      message: `The ${domain} domain is not verified. Please, add and verify your domain on https://resend.com/domains`,
+    },
+  }),
   serverError: (): StandInAnswer => ({
     status: 500,
     body: { statusCode: 500, name: 'internal_server_error', message: 'An unexpected error occurred.' },

@@ -4,3 +4,4 @@ export { createLogger, type Logger } from './logger.js';
 export { WorkerMetrics } from './metrics.js';
 export { RateLimitedError } from './rate-limited-error.js';
 export { type RunningWorker, runWorkerMain, type StartWorkerOptions, startWorker } from './run-worker.js';
+export { ServiceRefusedError } from './service-refused-error.js';

@@ -11,13 +11,14 @@ import {
   subscribeToCancellations,
 } from '@nightshift/jobs';
 import { checkStorageAtStart, type Storage, StorageUnavailableError } from '@nightshift/storage';
-import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, type RedisClient, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { sendFailureAlert } from './alerts.js';
+import { sendAlert, sendFailureAlert } from './alerts.js';
 import { type HealthServer, startHealthServer } from './health-server.js';
 import { jobFields } from './job-fields.js';
 import { WorkerMetrics } from './metrics.js';
 import { RateLimitedError } from './rate-limited-error.js';
+import { ServiceRefusedError } from './service-refused-error.js';
 
 export interface StartWorkerOptions<Q extends QueueName> {
   queue: Q;
@@ -59,7 +60,7 @@ export async function startWorker<Q extends QueueName>(options: StartWorkerOptio
   });
 
   // The wrapper reaches the worker lazily: it only runs once `worker.run()` has started.
-  const processor = withRuntimeErrors(options.processor, { worker: (): Worker => worker, queue, logger, metrics });
+  const processor = withRuntimeErrors(options.processor, { worker: (): Worker => worker, queue, env, logger, metrics });
   const worker = createWorker(queue, processor, {
     ...options.workerOptions,
     ...recoveryTimings(env),
@@ -145,19 +146,37 @@ export async function runWorkerMain<Q extends QueueName>(options: StartWorkerOpt
 const STORAGE_WAIT_MS = 2_000;
 /** Never sooner: a backoff of 0 would turn an outage into a busy loop. */
 const MIN_STORAGE_WAIT_MS = 100;
+/** The shortest wait a "not now" buys: `Retry-After: 0` (or a date in the past) must not become a busy loop. */
+const MIN_RATE_LIMIT_WAIT_MS = 1_000;
+/** Where a job records, in its own hash, when it was first rate limited: it goes when the job goes. */
+const RATE_LIMITED_SINCE_FIELD = 'nsRateLimitedSince';
+
+interface RuntimeContext<Q extends QueueName> {
+  worker: () => Worker;
+  queue: Q;
+  env: WorkerEnv;
+  logger: Logger;
+  metrics: WorkerMetrics;
+}
 
 /**
  * Turns what a processor throws into what BullMQ should do with the job:
  * - after its signal fired (cancelled): fail it for good, never retry;
- * - `RateLimitedError`: pause the queue for the time asked and put the job back without spending an attempt.
- *   Every worker of the queue honours the pause when it has a `limiter`; without one only this worker waits.
+ * - `RateLimitedError`: wait as asked (at least a second) without spending an attempt. Waits up to
+ *   `WORKER_RATE_LIMIT_MAX_PAUSE_MS` pause the queue and put the job back; a longer one pauses the
+ *   queue that long and delays only this job. A job rate limited for longer than
+ *   `WORKER_RATE_LIMIT_WINDOW_MS` fails, saying so. Every worker of the queue honours the pause when
+ *   it has a `limiter`; without one only this worker waits.
+ * - `ServiceRefusedError`: the provider refuses the account, not the job: pause the queue for
+ *   `WORKER_REFUSED_PAUSE_MS`, keep the job without spending an attempt, and alert.
  * - `StorageUnavailableError`: delay the job by its backoff delay without spending an attempt, so an
  *   outage of the object store, however long, ends with the job done rather than failed for good.
  */
 function withRuntimeErrors<Q extends QueueName>(
   processor: ContractProcessor<Q>,
-  context: { worker: () => Worker; queue: Q; logger: Logger; metrics: WorkerMetrics },
+  context: RuntimeContext<Q>,
 ): ContractProcessor<Q> {
+  let lastRefusedAlertAt = Number.NEGATIVE_INFINITY;
   const onError = async (
     job: ContractJob<Q>,
     token: string | undefined,
@@ -175,17 +194,28 @@ function withRuntimeErrors<Q extends QueueName>(
       await job.moveToDelayed(Date.now() + waitMs, token);
       throw new DelayedError();
     }
+    if (error instanceof ServiceRefusedError) {
+      const pauseMs = context.env.WORKER_REFUSED_PAUSE_MS;
+      context.logger.error(
+        { ...jobFields(job), pauseMs, reason: error.message, event: 'service refused' },
+        'the provider refuses the account: queue paused, job kept, attempt not spent',
+      );
+      const now = Date.now();
+      // One alert per pause from each process, not one per job that ran into it.
+      if (context.env.ALERT_WEBHOOK_URL && now - lastRefusedAlertAt >= pauseMs) {
+        lastRefusedAlertAt = now;
+        void sendAlert(
+          context.env.ALERT_WEBHOOK_URL,
+          'queue.service_refused',
+          { queue: context.queue, jobId: String(job.id), pauseMs, reason: error.message },
+          context.logger,
+        );
+      }
+      await context.worker().rateLimit(pauseMs);
+      throw Worker.RateLimitError();
+    }
     if (!(error instanceof RateLimitedError)) throw error;
-    // PX 0 is an error in Redis: pause at least 1 ms.
-    const waitMs = Math.max(1, Math.ceil(error.retryAfterMs));
-    context.metrics.rateLimited.inc({ queue: context.queue, name: job.name });
-    context.logger.warn(
-      { ...jobFields(job), waitMs, reason: error.message },
-      'rate limited: job back to wait, attempt not spent',
-    );
-    // Deprecated in favour of `queue.rateLimit`, which writes the same key: the worker saves a Queue connection.
-    await context.worker().rateLimit(waitMs);
-    throw Worker.RateLimitError();
+    return rateLimited(job, token, error, context);
   };
   // Same arity as the app's processor: BullMQ builds an AbortController per job only for one that declares a signal.
   if (processor.length < 3) {
@@ -204,6 +234,49 @@ function withRuntimeErrors<Q extends QueueName>(
       return onError(job, token, error, signal);
     }
   };
+}
+
+/** The `RateLimitedError` path of `withRuntimeErrors`: bounded pause, long waits per job, a window after which the job fails. */
+async function rateLimited<Q extends QueueName>(
+  job: ContractJob<Q>,
+  token: string | undefined,
+  error: RateLimitedError,
+  { worker, queue, env, logger, metrics }: RuntimeContext<Q>,
+): Promise<never> {
+  const waitMs = Math.max(MIN_RATE_LIMIT_WAIT_MS, Math.ceil(error.retryAfterMs));
+  const now = Date.now();
+  const since = await rateLimitedSince(job, await worker().getBackend().client, now);
+  if (now + waitMs - since > env.WORKER_RATE_LIMIT_WINDOW_MS) {
+    // A person who retries the failed job gives it a new window.
+    await (await worker().getBackend().client).hdel(`${job.queueQualifiedName}:${job.id}`, RATE_LIMITED_SINCE_FIELD);
+    throw new UnrecoverableError(
+      `rate limited for longer than WORKER_RATE_LIMIT_WINDOW_MS (${env.WORKER_RATE_LIMIT_WINDOW_MS} ms): ` +
+        `first at ${new Date(since).toISOString()}, told to wait ${waitMs} ms more; last answer: ${error.message}`,
+    );
+  }
+  metrics.rateLimited.inc({ queue, name: job.name });
+  const pauseMs = Math.min(waitMs, env.WORKER_RATE_LIMIT_MAX_PAUSE_MS);
+  // Deprecated in favour of `queue.rateLimit`, which writes the same key: the worker saves a Queue connection.
+  await worker().rateLimit(pauseMs);
+  if (waitMs > pauseMs) {
+    logger.warn({ ...jobFields(job), waitMs, pauseMs, reason: error.message }, 'rate limited: job delayed, attempt not spent');
+    await job.moveToDelayed(now + waitMs, token);
+    throw new DelayedError();
+  }
+  logger.warn({ ...jobFields(job), waitMs, reason: error.message }, 'rate limited: job back to wait, attempt not spent');
+  throw Worker.RateLimitError();
+}
+
+/**
+ * When the job was first rate limited: recorded in its own hash the first time, read every later
+ * time. Only the worker holding the job's lock writes it, so read-then-write does not race.
+ */
+async function rateLimitedSince(job: Job, client: RedisClient, now: number): Promise<number> {
+  const key = `${job.queueQualifiedName}:${job.id}`;
+  const recorded = Number(await client.hget(key, RATE_LIMITED_SINCE_FIELD));
+  if (Number.isFinite(recorded) && recorded > 0) return recorded;
+  await client.hset(key, { [RATE_LIMITED_SINCE_FIELD]: now });
+  return now;
 }
 
 /** Jobs of a newer contract version than this worker's go back to wait within `CONTRACT_SKEW_WINDOW_MS`: each hold is logged and counted. */

@@ -1,9 +1,9 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parseEnv, type WorkerEnv, workerEnvSchema } from '@nightshift/config';
 import type { JobData } from '@nightshift/contracts';
 import { createQueue } from '@nightshift/jobs';
 import { SHARED_REDIS_URL, uniquePrefix } from '@nightshift/test-support';
+
+export { startWebhookRecorder } from '@nightshift/test-support';
 
 /** A worker environment on the shared Redis, under a prefix of its own, metrics on a free port. */
 export function testEnv(overrides: Record<string, string> = {}): WorkerEnv {
@@ -24,26 +24,6 @@ export async function obliterateEmailQueue(env: WorkerEnv): Promise<void> {
   const queue = createQueue('email', { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX });
   await queue.obliterate({ force: true });
   await queue.close();
-}
-
-/** A local alert webhook that records the JSON bodies POSTed to it. */
-export async function startWebhookRecorder() {
-  const bodies: Record<string, unknown>[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
-      response.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`,
-    bodies,
-    /** Waits for requests still being received, so a count read afterwards is final. */
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
 
 /** The value of one Prometheus sample, e.g. `metric('nightshift_jobs_completed_total', { name: 'ok' })`. */

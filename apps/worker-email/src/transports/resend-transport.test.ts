@@ -1,5 +1,5 @@
 import { freePort, ResendStandIn, resendAnswers } from '@nightshift/test-support';
-import { RateLimitedError } from '@nightshift/worker-runtime';
+import { RateLimitedError, ServiceRefusedError } from '@nightshift/worker-runtime';
 import { UnrecoverableError } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EmailDeliveryError } from './email-delivery-error.js';
@@ -57,6 +57,16 @@ describe('ResendTransport', () => {
     const error = await transport.send(email, context).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UnrecoverableError);
     expect((error as Error).message).toBe('Resend answered 422 validation_error: Invalid `to` field.');
+  });
+
+  it('reports a refused account (403 key or unverified domain), not a bad message, so the jobs are kept', async () => {
+    standIn.script(resendAnswers.invalidApiKey(), resendAnswers.domainNotVerified());
+    for (const name of ['invalid_api_key', 'validation_error']) {
+      const error = await transport.send(email, context).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ServiceRefusedError);
+      expect(error).not.toBeInstanceOf(UnrecoverableError);
+      expect((error as Error).message).toContain(`Resend answered 403 ${name}`);
+    }
   });
 
   it('asks to wait as Retry-After says on 429', async () => {
