@@ -275,6 +275,58 @@ describe('job schedulers and flows', () => {
     expect(tree.job.opts.attempts).toBe(DEFAULT_JOB_OPTIONS.attempts);
   });
 
+  it("fails a flow's parent when a child fails for good, unless the producer or the child opts out", async () => {
+    const thumbnail = (imageId: string) => ({
+      name: imageId,
+      queueName: 'image-processing' as const,
+      data: { imageId, operations: [{ type: 'convert' as const, params: { format: 'png' as const } }] },
+      opts: { attempts: 1 },
+    });
+    const worker = track(
+      createWorker(
+        'image-processing',
+        async (job) => {
+          throw new UnrecoverableError(`image ${job.data.imageId} is corrupt`);
+        },
+        target,
+      ),
+    );
+    const childFailures = collect(worker, 'failed', 3);
+    const pdfWorker = track(createWorker('pdf', async () => pdfResult('r1'), target));
+    const parentFailed = collect(pdfWorker, 'failed', 1);
+    const parentCompleted = collect(pdfWorker, 'completed', 1);
+    const pdf = track(createQueue('pdf', target));
+    const byDefault = await track(createFlowProducer(target)).add({
+      name: 'pdf',
+      queueName: 'pdf',
+      data: report,
+      children: [thumbnail('default')],
+    });
+    const producerOptOut = await track(createFlowProducer({ ...target, failParentOnChildFailure: false })).add({
+      name: 'pdf',
+      queueName: 'pdf',
+      data: report,
+      children: [thumbnail('producer-opt-out')],
+    });
+    const childOptOut = await track(createFlowProducer(target)).add({
+      name: 'pdf',
+      queueName: 'pdf',
+      data: report,
+      children: [{ ...thumbnail('child-opt-out'), opts: { attempts: 1, ignoreDependencyOnFailure: true } }],
+    });
+    await childFailures;
+
+    // BullMQ fails the parent when a worker takes it, without running its processor.
+    const [failedParent] = await parentFailed;
+    expect(failedParent?.id).toBe(byDefault.job.id);
+    expect(failedParent?.failedReason).toMatch(/child .* failed/);
+    // The child that set its own on-failure option is set aside, and its parent runs.
+    const [completedParent] = await parentCompleted;
+    expect(completedParent?.id).toBe(childOptOut.job.id);
+    // Without the default, the parent waits for ever: the behaviour the producer opted into.
+    expect(await pdf.getJobState(String(producerOptOut.job.id))).toBe('waiting-children');
+  });
+
   it('validates every node of a flow before writing any', async () => {
     const producer = track(createFlowProducer(target));
     await expect(
