@@ -103,7 +103,11 @@ export async function buildApp(env: Env, options: BuildAppOptions = {}) {
   await app.register(errorsPlugin, { onUndeclaredCode });
   await app.register(securityPlugin);
   await app.register(docsPlugin);
-  await app.register(redisPlugin, { url: env.REDIS_URL, production: env.NODE_ENV === 'production' });
+  await app.register(redisPlugin, {
+    url: env.REDIS_URL,
+    production: env.NODE_ENV === 'production',
+    allowWithoutPersistence: env.REDIS_ALLOW_NO_PERSISTENCE,
+  });
   const keepCompleted = Object.fromEntries(
     queueNames.map((queue) => [
       queue,

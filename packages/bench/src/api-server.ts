@@ -30,6 +30,8 @@ export class ApiServer {
       nodeArgs,
       env: {
         NODE_ENV: 'production',
+        // The bench's Redis runs without AOF on purpose: it measures Nightshift, not the disk.
+        REDIS_ALLOW_NO_PERSISTENCE: 'true',
         LOG_LEVEL: 'info',
         REDIS_URL: redisUrl,
         QUEUE_PREFIX: '{nightshift}',

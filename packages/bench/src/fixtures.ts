@@ -31,6 +31,8 @@ export function discardingLogger(): Logger {
 export function benchWorkerEnv(redisUrl: string, prefix: string, concurrency: number): WorkerEnv {
   return parseEnv(workerEnvSchema, {
     NODE_ENV: 'production',
+    // The bench's Redis runs without AOF on purpose: it measures Nightshift, not the disk.
+    REDIS_ALLOW_NO_PERSISTENCE: 'true',
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: prefix,
     METRICS_PORT: '0',

@@ -61,6 +61,8 @@ export const commonEnvShape = {
   ...redisEnvShape,
   ...storageEnvShape,
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** Production refuses a Redis without AOF or RDB, or whose persistence cannot be read, unless this says the risk is known. */
+  REDIS_ALLOW_NO_PERSISTENCE: booleanFromEnv.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
 

@@ -58,6 +58,8 @@ export async function checkAppImage(options: CheckAppImageOptions): Promise<AppI
     ...Object.fromEntries(example.filter((entry) => entry.value !== '').map((entry) => [entry.name, entry.value])),
     ...app.requiredInProduction,
     REDIS_URL: options.redisUrl,
+    // The shared test Redis persists nothing; the gate itself is tested in packages/jobs.
+    REDIS_ALLOW_NO_PERSISTENCE: 'true',
     QUEUE_PREFIX: options.queuePrefix,
     // A folder of its own rather than .env.example's bucket, which only compose's network has.
     STORAGE_URL: pathToFileURL(storage).href,

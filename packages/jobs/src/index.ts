@@ -7,4 +7,5 @@ export * from './create-queue.js';
 export * from './create-worker.js';
 export * from './endpoints.js';
 export { DEFAULT_JOB_OPTIONS, type RedisTarget, withDefaultJobOptions } from './queue-options.js';
+export * from './redis-durability.js';
 export { jobDataSchema } from './validate.js';

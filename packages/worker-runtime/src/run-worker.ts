@@ -4,6 +4,7 @@ import {
   type ContractJob,
   type ContractProcessor,
   type CreateWorkerOptions,
+  checkRedisDurability,
   checkRedisEvictionPolicy,
   createRedisClient,
   createWorker,
@@ -56,6 +57,11 @@ export async function startWorker<Q extends QueueName>(options: StartWorkerOptio
   control.on('error', (error) => logger.warn({ err: error }, 'redis control connection error'));
   await checkRedisEvictionPolicy(control, {
     production: env.NODE_ENV === 'production',
+    warn: (message) => logger.warn(message),
+  });
+  await checkRedisDurability(control, {
+    production: env.NODE_ENV === 'production',
+    allowWithoutPersistence: env.REDIS_ALLOW_NO_PERSISTENCE,
     warn: (message) => logger.warn(message),
   });
 

@@ -1,4 +1,4 @@
-import { checkRedisEvictionPolicy, createRedisClient, redactRedisUrl } from '@nightshift/jobs';
+import { checkRedisDurability, checkRedisEvictionPolicy, createRedisClient, redactRedisUrl } from '@nightshift/jobs';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 
@@ -12,6 +12,8 @@ declare module 'fastify' {
 export interface RedisPluginOptions {
   url: string;
   production: boolean;
+  /** `REDIS_ALLOW_NO_PERSISTENCE`: see `checkRedisDurability`. */
+  allowWithoutPersistence?: boolean;
 }
 
 /** Below 1 s, so a request to a Redis that stopped answering gets its 503 within the second the API promises. */
@@ -20,7 +22,7 @@ const STARTUP_TIMEOUT_MS = 10_000;
 
 /** Connects at start (so the first request does not pay for it) and refuses an evicting Redis in production. */
 export const redisPlugin = fp<RedisPluginOptions>(
-  async (app, { url, production }) => {
+  async (app, { url, production, allowWithoutPersistence = false }) => {
     const client = createRedisClient('producer', url, {
       commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
       connectionName: 'nightshift-api',
@@ -39,6 +41,7 @@ export const redisPlugin = fp<RedisPluginOptions>(
     try {
       await readyWithin(client, STARTUP_TIMEOUT_MS);
       await checkRedisEvictionPolicy(client, { production, warn: (message) => app.log.warn(message) });
+      await checkRedisDurability(client, { production, allowWithoutPersistence, warn: (message) => app.log.warn(message) });
     } catch (error) {
       client.disconnect();
       const cause = lastError ? ` (${lastError.message})` : '';
