@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { WorkerEnv } from '@nightshift/config';
 import type { JobData, JobResult, QueueName } from '@nightshift/contracts';
 import {
@@ -66,7 +67,8 @@ export async function startWorker<Q extends QueueName>(options: StartWorkerOptio
   });
 
   // The wrapper reaches the worker lazily: it only runs once `worker.run()` has started.
-  const processor = withRuntimeErrors(options.processor, { worker: (): Worker => worker, queue, env, logger, metrics });
+  const inFlight: InFlightJobs = new Map();
+  const processor = withRuntimeErrors(options.processor, { worker: (): Worker => worker, inFlight, queue, env, logger, metrics });
   const worker = createWorker(queue, processor, {
     ...options.workerOptions,
     ...recoveryTimings(env),
@@ -108,12 +110,20 @@ export async function startWorker<Q extends QueueName>(options: StartWorkerOptio
     closing ??= (async () => {
       logger.info({ queue, timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, 'shutting down: no new jobs, waiting for in-flight ones');
       const graceful = await closeWithin(worker, env.SHUTDOWN_TIMEOUT_MS);
-      if (!graceful) logger.warn({ queue }, 'shutdown timeout reached: in-flight jobs will be retried after their locks expire');
-      await stopCancellations();
-      await control.quit().catch(() => control.disconnect());
-      await options.onClose?.();
-      await options.storage?.close();
-      await health.close();
+      if (!graceful) {
+        const handedBack = await handBack(inFlight, logger);
+        logger.warn({ queue, handedBack }, 'shutdown timeout reached: jobs still running handed back to wait for another worker');
+      }
+      const teardown = (async () => {
+        await stopCancellations();
+        await control.quit().catch(() => control.disconnect());
+        await options.onClose?.();
+        await options.storage?.close();
+        await health.close();
+      })();
+      // Cut short, the process must end now: resources that wait for the abandoned jobs are not waited for.
+      if (graceful) await teardown;
+      else await Promise.race([teardown.catch(() => undefined), delay(TEARDOWN_AFTER_TIMEOUT_MS)]);
       logger.info({ queue, graceful }, 'worker stopped');
       return graceful;
     })();
@@ -154,11 +164,17 @@ const STORAGE_WAIT_MS = 2_000;
 const MIN_STORAGE_WAIT_MS = 100;
 /** The shortest wait a "not now" buys: `Retry-After: 0` (or a date in the past) must not become a busy loop. */
 const MIN_RATE_LIMIT_WAIT_MS = 1_000;
+/** After a cut-short shutdown, how long closing connections and the app's resources may take before the process goes anyway. */
+const TEARDOWN_AFTER_TIMEOUT_MS = 500;
 /** Where a job records, in its own hash, when it was first rate limited: it goes when the job goes. */
 const RATE_LIMITED_SINCE_FIELD = 'nsRateLimitedSince';
 
+/** The jobs this process is running, with the lock token each holds: what a cut-short shutdown hands back. */
+type InFlightJobs = Map<Job, string | undefined>;
+
 interface RuntimeContext<Q extends QueueName> {
   worker: () => Worker;
+  inFlight: InFlightJobs;
   queue: Q;
   env: WorkerEnv;
   logger: Logger;
@@ -226,18 +242,24 @@ function withRuntimeErrors<Q extends QueueName>(
   // Same arity as the app's processor: BullMQ builds an AbortController per job only for one that declares a signal.
   if (processor.length < 3) {
     return async (job, token) => {
+      context.inFlight.set(job, token);
       try {
         return await processor(job, token, undefined);
       } catch (error) {
         return onError(job, token, error, undefined);
+      } finally {
+        context.inFlight.delete(job);
       }
     };
   }
   return async (job, token, signal) => {
+    context.inFlight.set(job, token);
     try {
       return await processor(job, token, signal);
     } catch (error) {
       return onError(job, token, error, signal);
+    } finally {
+      context.inFlight.delete(job);
     }
   };
 }
@@ -318,6 +340,11 @@ function recoveryTimings(env: WorkerEnv): Pick<CreateWorkerOptions, 'lockDuratio
   return Object.fromEntries(Object.entries(timings).filter(([, value]) => value !== undefined));
 }
 
+/**
+ * Resolves true once every job in flight has finished, or false at the timeout. BullMQ's `close(true)`
+ * after a graceful close has begun returns that same close, which waits for every job: so nothing is
+ * forced here; the caller hands the jobs back and moves on.
+ */
 async function closeWithin(worker: Worker, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<false>((resolve) => {
@@ -325,8 +352,27 @@ async function closeWithin(worker: Worker, timeoutMs: number): Promise<boolean> 
   });
   const graceful = await Promise.race([worker.close().then(() => true as const), timedOut]);
   clearTimeout(timer);
-  if (!graceful) await worker.close(true);
   return graceful;
+}
+
+/**
+ * Moves each job still running back to wait, releasing its lock, so another worker takes it at once
+ * instead of after its lock expires and a stalled check finds it. No attempt is spent. What this
+ * process's copy of the job does afterwards cannot complete it: the lock is no longer its own.
+ */
+async function handBack(inFlight: InFlightJobs, logger: Logger): Promise<string[]> {
+  const handedBack: string[] = [];
+  for (const [job, token] of inFlight) {
+    try {
+      await job.moveToWait(token);
+      handedBack.push(String(job.id));
+    } catch (error) {
+      // Its lock will expire and the stalled check bring it back: slower, still never lost.
+      logger.warn({ ...jobFields(job), err: error }, 'could not hand the job back: it will be recovered as stalled');
+    }
+  }
+  inFlight.clear();
+  return handedBack;
 }
 
 function isPermanentFailure(job: Job, error: Error): boolean {
