@@ -3,8 +3,9 @@ import { z } from 'zod';
 
 /**
  * `worker.cancelJob` only reaches jobs held by that process, so the API asks every worker of
- * a queue over Redis pub/sub and the one holding the job aborts it. A worker that is
- * disconnected at that instant misses the message; the API reports how many workers heard it.
+ * a queue over Redis pub/sub and the one holding the job aborts it. A worker that is dead or
+ * disconnected at that instant misses the message, so the cancellation is also written on the job
+ * itself (`markCancelled`): whichever worker takes it next fails it without running it.
  */
 export function cancellationChannel(prefix: string, queue: string): string {
   return `${prefix}:${queue}:cancel`;
@@ -16,12 +17,43 @@ export const cancellationRequestSchema = z.strictObject({
 });
 export type CancellationRequest = z.infer<typeof cancellationRequestSchema>;
 
-/** Publishes a cancellation; resolves to the number of worker processes that received it. */
-export function requestCancellation(
+/**
+ * BullMQ's deferred failure, a field of the job's hash: a worker that takes a job carrying it fails
+ * the job with that reason, unrecoverably, without calling the processor (BullMQ sets it itself for a
+ * parent whose child failed). Failing the job clears it, so a retry runs again.
+ */
+const MARK_CANCELLED = `
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('HSET', KEYS[1], 'defa', ARGV[1])
+  return 1
+end
+return 0`;
+
+/** The failure reason of a cancelled job, the same whether its worker aborted it or the next one refused it. */
+export function cancelledReason(reason: string): string {
+  return `cancelled: ${reason === '' ? 'cancellation requested' : reason}`;
+}
+
+/** Writes the cancellation on the job, so no worker runs it again; false when the job no longer exists. */
+export async function markCancelled(
+  client: Redis,
+  target: { prefix: string; queue: string },
+  request: CancellationRequest,
+): Promise<boolean> {
+  const jobKey = `${target.prefix}:${target.queue}:${request.jobId}`;
+  return (await client.eval(MARK_CANCELLED, 1, jobKey, cancelledReason(request.reason))) === 1;
+}
+
+/**
+ * Marks the job cancelled, then publishes the cancellation for the worker running it, if one is
+ * alive; resolves to the number of worker processes that received it.
+ */
+export async function requestCancellation(
   client: Redis,
   target: { prefix: string; queue: string },
   request: CancellationRequest,
 ): Promise<number> {
+  await markCancelled(client, target, request);
   return client.publish(cancellationChannel(target.prefix, target.queue), JSON.stringify(request));
 }
 

@@ -5,6 +5,7 @@ import {
   type ContractJob,
   type ContractProcessor,
   type CreateWorkerOptions,
+  cancelledReason,
   checkRedisDurability,
   checkRedisEvictionPolicy,
   createRedisClient,
@@ -205,7 +206,7 @@ function withRuntimeErrors<Q extends QueueName>(
     error: unknown,
     signal: AbortSignal | undefined,
   ): Promise<never> => {
-    if (signal?.aborted) throw new UnrecoverableError(`cancelled: ${String(signal.reason ?? 'cancellation requested')}`);
+    if (signal?.aborted) throw new UnrecoverableError(cancelledReason(String(signal.reason ?? '')));
     if (error instanceof StorageUnavailableError) {
       const backoff = job.opts.backoff;
       const waitMs = Math.max(MIN_STORAGE_WAIT_MS, (typeof backoff === 'number' ? backoff : backoff?.delay) ?? STORAGE_WAIT_MS);
