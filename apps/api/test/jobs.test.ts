@@ -63,6 +63,16 @@ describe('POST /v1/queues/:queue/jobs', () => {
     await t.app.queues['image-processing'].remove(response.json().id);
   });
 
+  it('takes a per-job timeoutMs, which the worker enforces, and names it when out of range', async () => {
+    const accepted = await post('/v1/queues/email/jobs', { name: 'timed', data: welcomeEmail(), opts: { timeoutMs: 30_000 } });
+    expect(accepted.statusCode).toBe(202);
+    expect((await t.app.queues.email.getJob(accepted.json().id))?.opts).toMatchObject({ timeoutMs: 30_000 });
+    await t.app.queues.email.remove(accepted.json().id);
+    const refused = await post('/v1/queues/email/jobs', { name: 'timed', data: welcomeEmail(), opts: { timeoutMs: 5 } });
+    expect(refused.statusCode).toBe(400);
+    expect(JSON.stringify(refused.json())).toContain('opts.timeoutMs');
+  });
+
   it("checks data against the queue's contract and names each bad field", async () => {
     const response = await post('/v1/queues/email/jobs', {
       name: 'welcome',

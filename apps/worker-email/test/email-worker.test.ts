@@ -223,6 +223,26 @@ describe('email worker when Resend refuses the account or says not now', () => {
   });
 });
 
+describe('email worker job timeout', () => {
+  it('aborts a send past JOB_TIMEOUT_MS, fails the attempt with TIMEOUT and retries it with the same key', async () => {
+    const standIn = await startStandIn();
+    standIn.slowSends(1, 5_000);
+    const { running, queue } = await start(resendEnv(standIn, { JOB_TIMEOUT_MS: '300' }));
+    const failed = next(running, 'failed');
+    const completed = next(running, 'completed');
+    const added = Date.now();
+    await queue.add('welcome-email', welcome, { attempts: 2, backoff: { type: 'fixed', delay: 50 } });
+
+    expect((await failed).failedReason).toBe('TIMEOUT: the attempt ran longer than its timeout of 300 ms');
+    const job = await completed;
+    // Well before the slow answer would have come.
+    expect(Date.now() - added).toBeLessThan(4_000);
+    expect(job.attemptsMade).toBe(2);
+    const keys = standIn.requests.map((request) => request.headers['idempotency-key']);
+    expect(keys).toEqual([idempotencyKey(job), idempotencyKey(job)]);
+  });
+});
+
 describe('email worker without RESEND_API_KEY', () => {
   it('writes the message to the outbox and returns its path', async () => {
     const storageDir = await mkdtemp(join(tmpdir(), 'nightshift-email-'));

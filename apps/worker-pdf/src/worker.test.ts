@@ -121,6 +121,30 @@ describe('pdf worker through a real queue', () => {
     expect(new Set(names)).toEqual(new Set(Array.from({ length: rows }, (_, index) => customerName(index + 1))));
   }, 240_000);
 
+  it('stops a render at the job timeout: the attempt fails with TIMEOUT long before the render would end, and the worker goes on', async () => {
+    const { running, queue, events, storage } = await start();
+    // Rendered in several seconds by the one thread of this worker (WORKER_CONCURRENCY 1).
+    await storage.put(storageKeys.report('rep_slow'), JSON.stringify(sampleReport(20_000)));
+    await storage.put(storageKeys.report('rep_small'), JSON.stringify(sampleReport(3)));
+    const failed = new Promise<Job>((resolve) => running.worker.once('failed', (job) => job && resolve(job)));
+
+    const slow = await queue.add(
+      'render',
+      { reportId: 'rep_slow', userId: 'user_42', format: 'pdf' },
+      { attempts: 1, timeoutMs: 500 },
+    );
+    const small = await queue.add('render', { reportId: 'rep_small', userId: 'user_42', format: 'pdf' });
+    const stopped = await failed;
+    await small.waitUntilFinished(events);
+
+    expect(stopped.id).toBe(slow.id);
+    expect(stopped.failedReason).toBe('TIMEOUT: the attempt ran longer than its timeout of 500 ms');
+    // The whole render takes more than 3 s (see the 20,000-row test); reading the report blocks the
+    // thread that fires the timer, so the attempt ends a little after its 500 ms, not at once.
+    expect((stopped.finishedOn ?? 0) - (stopped.processedOn ?? 0)).toBeLessThan(3_000);
+    expect(await queue.getJobState(String(small.id))).toBe('completed');
+  }, 120_000);
+
   it('renders a stored report to XLSX, with rows and no pages in its result', async () => {
     const { queue, events, storage } = await start();
     await storage.put(storageKeys.report('rep_x'), JSON.stringify(sampleReport(4)));

@@ -4,6 +4,7 @@ import {
   DEFAULT_CONTRACT_SKEW_WINDOW_MS,
   DEFAULT_QUEUE_PREFIX,
   DEFAULT_REDIS_URL,
+  jobTimeoutSchema,
   queuePrefixSchema,
   redisUrlSchema,
 } from '@nightshift/jobs';
@@ -94,6 +95,8 @@ export const workerEnvShape = {
   WORKER_RATE_LIMIT_MAX_PAUSE_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   /** How long a job may keep being rate limited, from the first time, before it fails saying so. */
   WORKER_RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1_000).max(604_800_000).default(3_600_000),
+  /** How long one attempt of this worker's queue may run before it fails with TIMEOUT and is retried; a job's own `timeoutMs` wins. Unset: no limit. */
+  JOB_TIMEOUT_MS: z.coerce.number().pipe(jobTimeoutSchema).optional(),
   /** How long the queue pauses, its jobs kept, when the provider refuses the account (bad key, unverified domain). */
   WORKER_REFUSED_PAUSE_MS: z.coerce.number().int().min(100).max(86_400_000).default(300_000),
 };

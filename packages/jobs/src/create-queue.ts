@@ -9,6 +9,7 @@ import {
   type RepeatOptions,
 } from 'bullmq';
 import { withContractVersion } from './contract-version.js';
+import { checkJobTimeout, type NightshiftJobOptions } from './job-timeout.js';
 import { type RedisTarget, resolveRedisTarget, withDefaultJobOptions } from './queue-options.js';
 import { ensureJobData } from './validate.js';
 
@@ -46,18 +47,22 @@ export class ContractQueue<Q extends QueueName> extends Queue<
     });
   }
 
-  override async add(name: string, data: JobInput[Q], opts?: JobsOptions): Promise<Job<JobData[Q], JobResult[Q], string>> {
-    return super.add(name, ensureJobData(this.contract, data), withContractVersion(this.contract, opts));
+  override async add(
+    name: string,
+    data: JobInput[Q],
+    opts?: JobsOptions & NightshiftJobOptions,
+  ): Promise<Job<JobData[Q], JobResult[Q], string>> {
+    return super.add(name, ensureJobData(this.contract, data), withContractVersion(this.contract, checkJobTimeout(opts)));
   }
 
   /** All jobs are validated before any is added, so a bad one leaves nothing half-written. */
   override async addBulk(
-    jobs: { name: string; data: JobInput[Q]; opts?: BulkJobOptions }[],
+    jobs: { name: string; data: JobInput[Q]; opts?: BulkJobOptions & NightshiftJobOptions }[],
   ): Promise<Job<JobData[Q], JobResult[Q], string>[]> {
     const checked = jobs.map((job) => ({
       ...job,
       data: ensureJobData(this.contract, job.data),
-      opts: withContractVersion(this.contract, job.opts),
+      opts: withContractVersion(this.contract, checkJobTimeout(job.opts)),
     }));
     return super.addBulk(checked);
   }

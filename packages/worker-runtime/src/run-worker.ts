@@ -10,6 +10,8 @@ import {
   checkRedisEvictionPolicy,
   createRedisClient,
   createWorker,
+  JobTimeoutError,
+  jobTimeoutMs,
   redactRedisUrl,
   subscribeToCancellations,
 } from '@nightshift/jobs';
@@ -240,29 +242,46 @@ function withRuntimeErrors<Q extends QueueName>(
     if (!(error instanceof RateLimitedError)) throw error;
     return rateLimited(job, token, error, context);
   };
-  // Same arity as the app's processor: BullMQ builds an AbortController per job only for one that declares a signal.
-  if (processor.length < 3) {
-    return async (job, token) => {
-      context.inFlight.set(job, token);
-      try {
-        return await processor(job, token, undefined);
-      } catch (error) {
-        return onError(job, token, error, undefined);
-      } finally {
-        context.inFlight.delete(job);
-      }
-    };
-  }
-  return async (job, token, signal) => {
+  const run = async (job: ContractJob<Q>, token: string | undefined, signal: AbortSignal | undefined, wantsSignal: boolean) => {
     context.inFlight.set(job, token);
+    const timeoutMs = jobTimeoutMs(job) ?? context.env.JOB_TIMEOUT_MS;
+    const timeout = timeoutMs === undefined ? undefined : startTimeout(timeoutMs);
     try {
-      return await processor(job, token, signal);
+      // The processor's signal fires on a cancellation or at the timeout, whichever comes first.
+      const combined = timeout && signal ? AbortSignal.any([signal, timeout.signal]) : (timeout?.signal ?? signal);
+      const work = processor(job, token, wantsSignal ? combined : undefined);
+      return await (timeout ? Promise.race([work, timeout.expired]) : work);
     } catch (error) {
-      return onError(job, token, error, signal);
+      // Past its timeout the attempt fails as TIMEOUT, whatever the processor threw on the abort.
+      if (timeout?.signal.aborted) throw timeout.signal.reason;
+      return await onError(job, token, error, signal);
     } finally {
+      timeout?.clear();
       context.inFlight.delete(job);
     }
   };
+  // Same arity as the app's processor: BullMQ builds an AbortController per job only for one that declares a signal.
+  if (processor.length < 3) return async (job, token) => run(job, token, undefined, false);
+  return async (job, token, signal) => run(job, token, signal, true);
+}
+
+/**
+ * A job's time limit: its signal aborts with a `JobTimeoutError` at the deadline, and `expired`
+ * rejects with it then, so the attempt ends even when the work cannot be interrupted.
+ */
+function startTimeout(timeoutMs: number) {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      const error = new JobTimeoutError(timeoutMs);
+      controller.abort(error);
+      reject(error);
+    }, timeoutMs);
+  });
+  // Nobody may be listening when the work wins the race.
+  expired.catch(() => undefined);
+  return { signal: controller.signal, expired, clear: () => clearTimeout(timer) };
 }
 
 /** The `RateLimitedError` path of `withRuntimeErrors`: bounded pause, long waits per job, a window after which the job fails. */

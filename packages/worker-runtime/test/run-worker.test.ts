@@ -294,3 +294,56 @@ describe('startWorker', () => {
     expect(await done?.getState()).toBe('completed');
   });
 });
+
+describe('job timeouts', () => {
+  it("stops an attempt past the job's timeoutMs: its signal fires, it fails with TIMEOUT and is retried", async () => {
+    const aborts: unknown[] = [];
+    const { running, queue } = await start(testEnv(), (_job, _token, signal) => {
+      // Work that honours its signal, as the PDF, email and image processors do.
+      return new Promise((_resolve, reject) => {
+        signal?.addEventListener('abort', () => {
+          aborts.push(signal.reason);
+          reject(new Error('aborted by the signal'));
+        });
+      });
+    });
+    const failures: { reason: string; attemptsMade: number }[] = [];
+    running.worker.on('failed', (job, error) => job && failures.push({ reason: error.message, attemptsMade: job.attemptsMade }));
+    const bothFailed = events(running, 'failed', 2);
+    const started = Date.now();
+    const job = await queue.add('slow', anyEmail, { attempts: 2, backoff: 0, timeoutMs: 300 });
+    await bothFailed;
+
+    expect(failures).toEqual([
+      { reason: 'TIMEOUT: the attempt ran longer than its timeout of 300 ms', attemptsMade: 1 },
+      { reason: 'TIMEOUT: the attempt ran longer than its timeout of 300 ms', attemptsMade: 2 },
+    ]);
+    expect(aborts).toHaveLength(2);
+    expect(aborts[0]).toMatchObject({ code: 'TIMEOUT', timeoutMs: 300 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(550);
+    expect(await queue.getJobState(String(job.id))).toBe('failed');
+  });
+
+  it("applies the queue's JOB_TIMEOUT_MS to jobs without their own, even to work that ignores its signal", async () => {
+    const { running, queue } = await start(testEnv({ JOB_TIMEOUT_MS: '200' }), async (job) => {
+      if (job.name === 'quick') return sent();
+      // Uninterruptible work: the attempt still ends at the timeout.
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      return sent();
+    });
+    const failed = new Promise<string>((resolve) => running.worker.once('failed', (_job, error) => resolve(error.message)));
+    const completed = events(running, 'completed', 1);
+    await queue.add('stuck', anyEmail, { attempts: 1 });
+    await queue.add('quick', anyEmail, { attempts: 1 });
+
+    expect(await failed).toBe('TIMEOUT: the attempt ran longer than its timeout of 200 ms');
+    await completed;
+  });
+
+  it('refuses a timeoutMs out of range before writing the job, naming the option', async () => {
+    const env = testEnv();
+    const queue = createQueue('email', { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX });
+    cleanups.push(() => queue.close());
+    await expect(queue.add('bad', anyEmail, { timeoutMs: 5 })).rejects.toThrow(/^opts\.timeoutMs: must be an integer/);
+  });
+});

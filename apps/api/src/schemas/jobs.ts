@@ -1,4 +1,5 @@
 import type { QueueName } from '@nightshift/contracts';
+import { jobTimeoutSchema } from '@nightshift/jobs';
 import { z } from 'zod';
 import { contractDataSchema } from './contracts.js';
 import { addJobExamples, bulkJobsExamples, withExamples } from './examples.js';
@@ -35,6 +36,11 @@ export const jobOptionsSchema = z.strictObject({
     .describe('Milliseconds to wait before the job may run'),
   attempts: z.int().min(1).max(100).optional().describe('Tries before the job fails for good (default 3)'),
   backoff: backoffSchema.optional(),
+  timeoutMs: jobTimeoutSchema
+    .optional()
+    .describe(
+      "Milliseconds one attempt may run before it fails with TIMEOUT and is retried (default: the queue's JOB_TIMEOUT_MS)",
+    ),
 });
 export type JobOptionsInput = z.infer<typeof jobOptionsSchema>;
 
