@@ -16,7 +16,7 @@ describe('valid payloads', () => {
       `${queue} accepts %s`,
       (_label, data) => {
         // Matched, not equal: the parse adds the defaults an example may leave out (a resize's fit).
-        expect(parseJobData(queue, data)).toMatchObject(data);
+        expect(parseJobData(queue, data)).toMatchObject(data as object);
       },
     );
   }
