@@ -1,5 +1,6 @@
 import { storageLocation } from '@nightshift/config';
 import { queueNames } from '@nightshift/contracts';
+import { UnsubscribeLinks } from '@nightshift/email-suppressions';
 import Fastify, { LogController } from 'fastify';
 import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { pino } from 'pino';
@@ -15,7 +16,10 @@ import { type QueuesPluginOptions, queuesPlugin } from './plugins/queues.js';
 import { redisPlugin } from './plugins/redis.js';
 import { securityPlugin } from './plugins/security.js';
 import { storagePlugin } from './plugins/storage.js';
+import { suppressionsPlugin } from './plugins/suppressions.js';
 import { healthRoutes } from './routes/health.js';
+import { resendWebhookRoutes } from './routes/resend-webhook.js';
+import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { v1Routes } from './routes/v1.js';
 import { MAX_JOB_ID_LENGTH } from './schemas/common.js';
 
@@ -116,6 +120,7 @@ export async function buildApp(env: Env, options: BuildAppOptions = {}) {
   ) as QueuesPluginOptions['keepCompleted'];
   await app.register(queuesPlugin, { prefix: env.QUEUE_PREFIX, keepCompleted });
   await app.register(admissionPlugin, { limits: admissionLimits(env) });
+  await app.register(suppressionsPlugin);
   await app.register(storagePlugin, { location: storageLocation(env) });
   await app.register(metricsPlugin);
   await app.register(healthRoutes);
@@ -135,6 +140,16 @@ export async function buildApp(env: Env, options: BuildAppOptions = {}) {
     imageMaxBytes: env.IMAGE_MAX_BYTES,
     reportMaxBytes: env.REPORT_MAX_BYTES,
     links: new FileLinks(env.FILE_LINK_SECRET, env.PUBLIC_BASE_URL),
+  });
+  // Beside /v1, not in it: these routes authenticate by a signature, not by a bearer token.
+  if (env.RESEND_WEBHOOK_ENABLED && env.RESEND_WEBHOOK_SECRET) {
+    await app.register(resendWebhookRoutes, { prefix: '/v1', secret: env.RESEND_WEBHOOK_SECRET });
+  } else if (env.RESEND_WEBHOOK_ENABLED) {
+    app.log.warn('RESEND_WEBHOOK_SECRET is not set: POST /v1/webhooks/resend is off, and bounces do not suppress addresses');
+  }
+  await app.register(unsubscribeRoutes, {
+    prefix: '/v1',
+    links: new UnsubscribeLinks(env.UNSUBSCRIBE_LINK_SECRET, env.PUBLIC_BASE_URL),
   });
   return app;
 }

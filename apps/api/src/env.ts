@@ -1,5 +1,6 @@
-import { commonEnvShape, healthPortFromManifest } from '@nightshift/config';
+import { booleanFromEnv, commonEnvShape, healthPortFromManifest } from '@nightshift/config';
 import { isQueueName, type QueueName, queueNames } from '@nightshift/contracts';
+import { DEVELOPMENT_UNSUBSCRIBE_SECRET } from '@nightshift/email-suppressions';
 import { z } from 'zod';
 
 const commaList = z.string().transform((value) =>
@@ -53,6 +54,17 @@ export const envSchema = z
     PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     /** Signs the download links sent by email, so a recipient needs no API token. Random per process when unset (development). */
     FILE_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /**
+     * Resend's bounce and complaint events arrive at POST /v1/webhooks/resend, verified with this
+     * secret (the webhook's signing secret in Resend's dashboard, `whsec_…`). On unless turned off.
+     */
+    RESEND_WEBHOOK_ENABLED: booleanFromEnv.default(true),
+    RESEND_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be the signing secret Resend shows for the webhook: "whsec_" and base64')
+      .optional(),
+    /** Signs the unsubscribe links of bulk email; the email worker must have the same. A fixed development value when unset. */
+    UNSUBSCRIBE_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     /** JSON request bodies; uploads and reports have their own limits. */
     BODY_LIMIT_BYTES: bytes(64 * MiB).default(256 * 1024),
     IMAGE_MAX_BYTES: bytes(512 * MiB).default(20 * MiB),
@@ -84,6 +96,19 @@ export const envSchema = z
     if (!env.FILE_LINK_SECRET) required('FILE_LINK_SECRET');
     // Its fallback, localhost, would put links in emails that lead nowhere.
     if (!env.PUBLIC_BASE_URL) required('PUBLIC_BASE_URL');
+    if (!env.UNSUBSCRIBE_LINK_SECRET) required('UNSUBSCRIBE_LINK_SECRET');
+    if (env.RESEND_WEBHOOK_ENABLED && !env.RESEND_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['RESEND_WEBHOOK_SECRET'],
+        message:
+          "is required in production while RESEND_WEBHOOK_ENABLED is true: the webhook's signing secret from Resend's dashboard",
+      });
+    }
   })
-  .transform((env) => ({ ...env, PUBLIC_BASE_URL: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '') }));
+  .transform((env) => ({
+    ...env,
+    PUBLIC_BASE_URL: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    UNSUBSCRIBE_LINK_SECRET: env.UNSUBSCRIBE_LINK_SECRET ?? DEVELOPMENT_UNSUBSCRIBE_SECRET,
+  }));
 export type Env = z.output<typeof envSchema>;

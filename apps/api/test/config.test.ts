@@ -5,11 +5,26 @@ import { buildApp } from '../src/app.js';
 import { envSchema } from '../src/env.js';
 
 describe('configuration', () => {
-  it('refuses to start in production without tokens, admin credentials, a link secret and a public URL', () => {
+  it('refuses to start in production without tokens, admin credentials, link secrets, a public URL and the Resend webhook secret', () => {
     const attempt = () => parseEnv(envSchema, { NODE_ENV: 'production' });
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(
-      /API_TOKENS is required in production.*ADMIN_USER.*ADMIN_PASSWORD.*FILE_LINK_SECRET.*PUBLIC_BASE_URL/,
+      /API_TOKENS is required in production.*ADMIN_USER.*ADMIN_PASSWORD.*FILE_LINK_SECRET.*PUBLIC_BASE_URL.*UNSUBSCRIBE_LINK_SECRET.*RESEND_WEBHOOK_SECRET is required in production while RESEND_WEBHOOK_ENABLED is true/s,
+    );
+    const withoutWebhook = () =>
+      parseEnv(envSchema, {
+        NODE_ENV: 'production',
+        API_TOKENS: 't',
+        ADMIN_USER: 'a',
+        ADMIN_PASSWORD: 'p',
+        FILE_LINK_SECRET: 'x'.repeat(32),
+        PUBLIC_BASE_URL: 'https://api.example.com',
+        UNSUBSCRIBE_LINK_SECRET: 'u'.repeat(32),
+        RESEND_WEBHOOK_ENABLED: 'false',
+      });
+    expect(withoutWebhook).not.toThrow();
+    expect(() => parseEnv(envSchema, { RESEND_WEBHOOK_SECRET: 'secret' })).toThrow(
+      /RESEND_WEBHOOK_SECRET must be the signing secret/,
     );
   });
 
@@ -20,6 +35,8 @@ describe('configuration', () => {
       ADMIN_USER: 'a',
       ADMIN_PASSWORD: 'p',
       FILE_LINK_SECRET: 'x'.repeat(32),
+      UNSUBSCRIBE_LINK_SECRET: 'u'.repeat(32),
+      RESEND_WEBHOOK_ENABLED: 'false',
     };
     expect(() => parseEnv(envSchema, production)).toThrow(/PUBLIC_BASE_URL is required in production/);
     const env = parseEnv(envSchema, { ...production, PUBLIC_BASE_URL: 'https://api.example.com/' });
@@ -53,6 +70,8 @@ describe('a Redis that evicts keys', () => {
       ADMIN_PASSWORD: 'p',
       FILE_LINK_SECRET: 'x'.repeat(32),
       PUBLIC_BASE_URL: 'https://api.example.com',
+      UNSUBSCRIBE_LINK_SECRET: 'u'.repeat(32),
+      RESEND_WEBHOOK_ENABLED: 'false',
     });
 
   it('stops the API from starting in production', async () => {

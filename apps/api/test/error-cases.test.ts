@@ -1,13 +1,22 @@
 import { endpointQueueNames, jobContracts, type QueueName, queueNames } from '@nightshift/contracts';
+import { UnsubscribeLinks } from '@nightshift/email-suppressions';
 import { createWorker } from '@nightshift/jobs';
 import { storageKeys } from '@nightshift/storage';
-import { TEST_S3_CREDENTIALS, TestRedisServer, TestS3Server } from '@nightshift/test-support';
+import {
+  resendBounce,
+  signResendWebhook,
+  TEST_RESEND_WEBHOOK_SECRET,
+  TEST_S3_CREDENTIALS,
+  TestRedisServer,
+  TestS3Server,
+} from '@nightshift/test-support';
 import type { Job, Worker } from 'bullmq';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ErrorCode, errorCodes } from '../src/errors/index.js';
 import { FileLinks } from '../src/lib/file-links.js';
 import { IdempotencyStore } from '../src/lib/idempotency-store.js';
+import { RESEND_WEBHOOK_BODY_LIMIT } from '../src/routes/resend-webhook.js';
 import { auth, FILE_LINK_SECRET, ROTATED_TOKEN, startTestApp, type TestApp } from './helpers.js';
 import { type DocumentedOperation, declaredCodes, type OpenApiDocument, operationsOf } from './openapi.js';
 
@@ -49,6 +58,12 @@ const report = { title: 'Sales', columns: [{ key: 'region', label: 'Region' }], 
 const delivery = { reportId: 'q3', userId: 'u1', format: 'pdf', to: 'boss@example.com' };
 const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
 const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 1)]);
+/** On the suppression list (a bounce) from beforeAll on. */
+const SUPPRESSED = 'bounced@example.com';
+const toSuppressed = (job: { name: string; data: unknown }) => ({ ...job, data: { ...(job.data as object), to: SUPPRESSED } });
+const UNSUBSCRIBE_LINK_SECRET = 'an-unsubscribe-secret-long-enough-0123456';
+/** Routes that a signature authenticates, not a bearer token. */
+const signedRoutes = ['/v1/webhooks/resend', '/v1/unsubscribe'];
 
 /** What the cases need in Redis and storage, made in beforeAll. */
 const fixtures = { waitingJobId: '', lockedRootId: '' };
@@ -58,7 +73,7 @@ let imageWorker: Worker | undefined;
 beforeAll(async () => {
   redis = await TestRedisServer.start();
   const limits = { REDIS_URL: redis.url, BODY_LIMIT_BYTES: String(LIMIT_BYTES), REPORT_MAX_BYTES: String(LIMIT_BYTES) };
-  t = await startTestApp({ ...limits, IMAGE_MAX_BYTES: '1024' });
+  t = await startTestApp({ ...limits, IMAGE_MAX_BYTES: '1024', UNSUBSCRIBE_LINK_SECRET });
   limited = await startTestApp({ ...limits, RATE_LIMIT_MAX: '1' });
   vi.stubEnv('AWS_ACCESS_KEY_ID', TEST_S3_CREDENTIALS.accessKeyId);
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', TEST_S3_CREDENTIALS.secretAccessKey);
@@ -83,6 +98,7 @@ beforeAll(async () => {
     });
   }
   await send('PUT', '/v1/reports/q3', report);
+  await t.app.suppressions.suppress([SUPPRESSED], { reason: 'bounced', eventId: 'msg_fixture' });
   // As an older version may have stored it: a title longer than the email contract takes.
   await t.app.storage.put(storageKeys.report('old-title'), JSON.stringify({ ...report, title: 'x'.repeat(301) }));
 
@@ -134,7 +150,13 @@ interface ErrorCase {
   storageDown?: boolean;
 }
 
-const defaults: Record<string, string> = { queue: 'email', id: 'no-such-job', reportId: 'q3', fileId: 'pdf-missing.pdf' };
+const defaults: Record<string, string> = {
+  queue: 'email',
+  id: 'no-such-job',
+  reportId: 'q3',
+  fileId: 'pdf-missing.pdf',
+  email: 'nobody@example.com',
+};
 const fill = (path: string, values: Record<string, string> = {}) =>
   path.replace(/\{(\w+)\}/g, (_match, name: string) => encodeURIComponent(values[name] ?? defaults[name] ?? 'x'));
 const json = { ...auth(), 'content-type': 'application/json' };
@@ -146,14 +168,14 @@ function casesFor({ name, method, path, takesBody }: DocumentedOperation): Error
   const add = (code: ErrorCode, request: Partial<InjectOptions> = {}, options: Omit<ErrorCase, 'code' | 'request'> = {}) =>
     cases.push({ code, request: { method: method as InjectOptions['method'], url, headers: auth(), ...request }, ...options });
 
-  if (path.startsWith('/v1/')) {
+  if (path.startsWith('/v1/') && !signedRoutes.includes(path)) {
     add('UNAUTHORIZED', { headers: {} });
     add('RATE_LIMITED', { headers: auth(ROTATED_TOKEN) }, { limited: true });
   }
   if (path.includes('{queue}')) add('QUEUE_NOT_FOUND', { url: fill(path, { queue: 'sms' }) });
-  const idParam = /\{(id|reportId|fileId)\}/.exec(path)?.[1];
+  const idParam = /\{(id|reportId|fileId|email)\}/.exec(path)?.[1];
   if (idParam) add('NOT_FOUND', { url: fill(path, { [idParam]: 'bad$id' }) });
-  if (['POST', 'PUT', 'DELETE'].includes(method) && path !== '/v1/images') {
+  if (['POST', 'PUT', 'DELETE'].includes(method) && path !== '/v1/images' && path !== '/v1/webhooks/resend') {
     add('INVALID_JSON', { headers: json, payload: '{' });
     // A route without a body takes an empty one, even sent as JSON.
     if (takesBody) add('EMPTY_BODY', { headers: json });
@@ -177,6 +199,7 @@ function casesFor({ name, method, path, takesBody }: DocumentedOperation): Error
       break;
     case 'POST /v1/queues/{q}/jobs':
       add('INVALID_REQUEST', { payload: { name: 'x', data: {} } });
+      if (queue === 'email') add('EMAIL_SUPPRESSED', { payload: toSuppressed(validJob.email) });
       add('IDEMPOTENCY_KEY_IN_USE', {
         headers: { ...auth(), 'idempotency-key': 'in-flight' },
         payload: validJob[queue ?? 'email'],
@@ -189,6 +212,7 @@ function casesFor({ name, method, path, takesBody }: DocumentedOperation): Error
       break;
     case 'POST /v1/queues/{q}/jobs/bulk':
       add('INVALID_REQUEST', { payload: { jobs: [] } });
+      if (queue === 'email') add('EMAIL_SUPPRESSED', { payload: { jobs: [validJob.email, toSuppressed(validJob.email)] } });
       redisDown({ payload: { jobs: [validJob[queue ?? 'email']] } });
       break;
     case 'GET /v1/queues/{queue}/jobs':
@@ -252,6 +276,36 @@ function casesFor({ name, method, path, takesBody }: DocumentedOperation): Error
       add('ENDPOINT_NOT_FOUND');
       redisDown();
       break;
+    case 'POST /v1/webhooks/resend': {
+      const signed = (event: { type: string; data: Record<string, unknown> }) => {
+        const { body, headers } = signResendWebhook(event, { id: `msg_${Math.random()}`, secret: TEST_RESEND_WEBHOOK_SECRET });
+        return { headers, payload: body };
+      };
+      add('WEBHOOK_SIGNATURE_INVALID', { headers: { 'content-type': 'application/json' }, payload: '{}' });
+      add('INVALID_REQUEST', signed({ type: 'email.bounced', data: { to: 'not an address' } }));
+      add('BODY_TOO_LARGE', { headers: json, payload: JSON.stringify('x'.repeat(RESEND_WEBHOOK_BODY_LIMIT)) });
+      add('UNSUPPORTED_MEDIA_TYPE', { headers: { 'content-type': 'application/xml' }, payload: '<event/>' });
+      add('BAD_REQUEST', { headers: { ...json, 'content-length': '10' }, payload: '{}' });
+      redisDown(signed(resendBounce('gone@example.com')));
+      break;
+    }
+    case 'GET /v1/suppressions':
+      add('INVALID_REQUEST', { url: `${url}?cursor=next` });
+      redisDown();
+      break;
+    case 'GET /v1/suppressions/{email}':
+    case 'DELETE /v1/suppressions/{email}':
+      add('SUPPRESSION_NOT_FOUND');
+      redisDown();
+      break;
+    case 'GET /v1/unsubscribe':
+    case 'POST /v1/unsubscribe': {
+      const link = new UnsubscribeLinks(UNSUBSCRIBE_LINK_SECRET, '').url('reader@example.com');
+      add('INVALID_REQUEST', { headers: {} });
+      add('UNSUBSCRIBE_LINK_INVALID', { url: link.replace(/signature=[^&]+/, 'signature=forged'), headers: {} });
+      if (method === 'POST') redisDown({ url: link, headers: {} });
+      break;
+    }
     case 'POST /v1/flows/report-delivery':
       add('INVALID_REQUEST', { payload: {} });
       add('REPORT_NOT_FOUND', { payload: { ...delivery, reportId: 'missing' } });

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from '@nightshift/config';
-import { SHARED_REDIS_URL, uniquePrefix } from '@nightshift/test-support';
+import { SHARED_REDIS_URL, TEST_RESEND_WEBHOOK_SECRET, uniquePrefix } from '@nightshift/test-support';
 import { Redis } from 'ioredis';
 import { type App, buildApp } from '../src/app.js';
 import { type Env, envSchema } from '../src/env.js';
@@ -43,6 +43,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     ADMIN_PASSWORD: ADMIN.password,
     FILE_LINK_SECRET,
     PUBLIC_BASE_URL: 'https://api.nightshift.test',
+    RESEND_WEBHOOK_SECRET: TEST_RESEND_WEBHOOK_SECRET,
     ...overrides,
   });
   const undeclared: string[] = [];

@@ -39,6 +39,12 @@ const expectedOperations = [
     `GET /v1/${queue}-endpoints/{id}`,
     `POST /v1/${queue}-endpoints/{id}/enable`,
   ]),
+  'POST /v1/webhooks/resend',
+  'GET /v1/suppressions',
+  'GET /v1/suppressions/{email}',
+  'DELETE /v1/suppressions/{email}',
+  'GET /v1/unsubscribe',
+  'POST /v1/unsubscribe',
 ].sort();
 
 describe('OpenAPI', () => {

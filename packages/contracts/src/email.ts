@@ -45,6 +45,21 @@ export type EmailTemplate = keyof typeof emailTemplateData;
 export type EmailTemplateData<T extends EmailTemplate> = z.infer<(typeof emailTemplateData)[T]>;
 export const emailTemplates = Object.keys(emailTemplateData) as [EmailTemplate, ...EmailTemplate[]];
 
+/**
+ * Transactional mail answers something the recipient did or must know; bulk mail goes out on a
+ * schedule to many. Bulk mail carries one-click unsubscribe (RFC 8058), and an address that
+ * unsubscribed gets no more of it, while transactional mail still reaches it.
+ */
+export type EmailKind = 'transactional' | 'bulk';
+export const emailTemplateKinds: { readonly [T in EmailTemplate]: EmailKind } = {
+  welcome: 'transactional',
+  'reset-password': 'transactional',
+  invoice: 'transactional',
+  'trial-expiry': 'transactional',
+  'weekly-digest': 'bulk',
+  'report-ready': 'transactional',
+};
+
 const emailAddress = z.email().max(254);
 
 const emailFor = <T extends EmailTemplate>(template: T) =>
@@ -54,6 +69,12 @@ const emailFor = <T extends EmailTemplate>(template: T) =>
     subject: boundedText(200).optional(),
     template: z.literal(template),
     data: emailTemplateData[template],
+    /**
+     * Send even when the address is on the suppression list (it bounced, complained or
+     * unsubscribed): for mail the recipient asked for after fixing their mailbox, such as a
+     * password reset. Without it the API refuses the job (422) and the worker fails it unsent.
+     */
+    ignoreSuppression: z.literal(true).optional(),
   });
 
 export const emailJobSchema = z.discriminatedUnion('template', [

@@ -5,6 +5,13 @@ export { type ImportOutcome, importInChild } from './import-in-child.js';
 export { freePort } from './ports.js';
 export { type RedisServerOptions, TestRedisServer } from './redis-server.js';
 export { type RecordedRequest, ResendStandIn, resendAnswers, type StandInAnswer, type StandInScript } from './resend-stand-in.js';
+export {
+  resendBounce,
+  resendComplaint,
+  type SignedResendWebhook,
+  signResendWebhook,
+  TEST_RESEND_WEBHOOK_SECRET,
+} from './resend-webhooks.js';
 export { TEST_S3_BUCKET, TEST_S3_CREDENTIALS, TEST_S3_REGION, TestS3Server } from './s3-server.js';
 export { TcpProxy } from './tcp-proxy.js';
 export { waitFor } from './wait-for.js';

@@ -37,9 +37,18 @@ export const errorCodes = {
     description:
       'The bearer token (for the dashboard, the basic credentials) is missing or wrong: send `Authorization: Bearer <token>`.',
   },
+  WEBHOOK_SIGNATURE_INVALID: {
+    status: 401,
+    description:
+      "The webhook's signature headers (`svix-id`, `svix-timestamp`, `svix-signature`) are missing or do not verify with `RESEND_WEBHOOK_SECRET`, or its timestamp is too old: nothing was recorded.",
+  },
   LINK_EXPIRED: {
     status: 403,
     description: 'The signed download link has expired: ask for a new one, or use a bearer token.',
+  },
+  UNSUBSCRIBE_LINK_INVALID: {
+    status: 403,
+    description: 'The unsubscribe link was altered or cut short: use the link from the email as it is.',
   },
   ROUTE_NOT_FOUND: {
     status: 404,
@@ -78,6 +87,10 @@ export const errorCodes = {
     status: 404,
     description: 'No endpoint with this id on this queue: register it with `PUT /v1/<queue>-endpoints/{id}` first.',
   },
+  SUPPRESSION_NOT_FOUND: {
+    status: 404,
+    description: 'This address is not on the suppression list: email to it is sent.',
+  },
   IDEMPOTENCY_KEY_IN_USE: {
     status: 409,
     description: 'A request with this Idempotency-Key is still being processed: retry after `Retry-After` seconds.',
@@ -110,6 +123,11 @@ export const errorCodes = {
     status: 422,
     description:
       'This Idempotency-Key was first sent with a different request (name, data or options): send that request again, or use a new key for a new job.',
+  },
+  EMAIL_SUPPRESSED: {
+    status: 422,
+    description:
+      'The recipient is on the suppression list (it bounced, complained, or unsubscribed from bulk mail): `error` says why and when. Lift it with `DELETE /v1/suppressions/{email}`, or send `"ignoreSuppression": true` in the job data.',
   },
   RATE_LIMITED: {
     status: 429,
@@ -161,7 +179,7 @@ export const errorStatusMeanings: Record<ErrorStatus, string> = {
   409: 'In conflict with the current state',
   413: 'Too large',
   415: 'Unsupported media type',
-  422: 'Well-formed, but in conflict with an earlier request',
+  422: 'Well-formed, but refused: it conflicts with an earlier request, or a rule such as the suppression list forbids it',
   429: 'Too many requests',
   500: 'Unexpected failure',
   503: 'A service the API needs (Redis, the file store) is unavailable or full',

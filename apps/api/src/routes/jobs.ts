@@ -7,6 +7,7 @@ import { type AddedJob, addJob, addJobOnce } from '../lib/add-job.js';
 import { IdempotencyStore } from '../lib/idempotency-store.js';
 import { findFailedChild, toJobView } from '../lib/job-view.js';
 import { writingJobs } from '../lib/log-errors.js';
+import { refuseSuppressed } from '../lib/refuse-suppressed.js';
 import { jobParams, jsonResponse, pascalCase, queueParams, withArticle } from '../schemas/common.js';
 import { admissionErrors, authenticatedErrors, bodyErrors, bodylessErrors, errorResponses } from '../schemas/errors.js';
 import {
@@ -33,6 +34,12 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
   // One route per queue for what carries a payload, so each has its contract as its schema.
   const producerRoutes = <Q extends QueueName>(queueName: Q) => {
     const queue = app.queues[queueName] as ContractQueue<Q>;
+    // Email to a suppressed address is refused here already, so the producer hears of it at once.
+    const isEmail = queueName === 'email';
+    const suppressionErrors = isEmail ? (['EMAIL_SUPPRESSED'] as const) : [];
+    const checkRecipient = async (data: JobData[Q], field: string) => {
+      if (isEmail) await refuseSuppressed(app.suppressions, data as JobData['email'], field);
+    };
 
     app.post(
       `/queues/${queueName}/jobs`,
@@ -56,6 +63,7 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
               'IDEMPOTENCY_KEY_IN_USE',
               'IDEMPOTENCY_KEY_REUSED',
               ...admissionErrors,
+              ...suppressionErrors,
               'REDIS_UNAVAILABLE',
             ),
           },
@@ -65,6 +73,7 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
         const { name, opts } = request.body;
         const data = request.body.data as JobData[Q];
         const key = request.headers['idempotency-key'];
+        await checkRecipient(data, 'data.to');
         const admit = () => app.admission.admit({ [queueName]: 1 });
         let added: AddedJob;
         if (key) added = await addJobOnce(queue, idempotency, key, { name, data, opts }, { log: request.log, admit });
@@ -90,11 +99,20 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
           body: bulkJobsBody(queueName),
           response: {
             202: jsonResponse('Every job is in Redis; their ids in the order given', bulkAcceptedSchema),
-            ...errorResponses(...authenticatedErrors, ...bodyErrors, 'INVALID_REQUEST', ...admissionErrors, 'REDIS_UNAVAILABLE'),
+            ...errorResponses(
+              ...authenticatedErrors,
+              ...bodyErrors,
+              'INVALID_REQUEST',
+              ...suppressionErrors,
+              ...admissionErrors,
+              'REDIS_UNAVAILABLE',
+            ),
           },
         },
       },
       async (request, reply) => {
+        for (const [index, job] of request.body.jobs.entries())
+          await checkRecipient(job.data as JobData[Q], `jobs[${index}].data.to`);
         await app.admission.admit({ [queueName]: request.body.jobs.length });
         const jobs = request.body.jobs.map(({ name, data, opts }) => ({
           name,

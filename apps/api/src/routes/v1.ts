@@ -12,6 +12,7 @@ import { flowRoutes } from './flows.js';
 import { jobRoutes } from './jobs.js';
 import { queueRoutes } from './queues.js';
 import { schedulerRoutes } from './schedulers.js';
+import { suppressionRoutes } from './suppressions.js';
 
 export interface V1Options {
   tokens: readonly string[];
@@ -51,6 +52,7 @@ export const v1Routes: FastifyPluginAsyncZod<V1Options> = async (app, options) =
   await app.register(fileRoutes, { imageMaxBytes, reportMaxBytes, links });
   await app.register(flowRoutes, { links });
   await app.register(endpointRoutes, { queues: endpointQueueNames });
+  await app.register(suppressionRoutes);
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
