@@ -36,7 +36,8 @@ describe('envSchema', () => {
   });
 
   it('names what is wrong', () => {
-    expect(problems({ NODE_ENV: 'production' })).toEqual(['RESEND_API_KEY']);
+    expect(problems({ NODE_ENV: 'production' })).toEqual(['RESEND_API_KEY', 'UNSUBSCRIBE_LINK_SECRET']);
+    expect(problems({ UNSUBSCRIBE_LINK_SECRET: 'short' })).toEqual(['UNSUBSCRIBE_LINK_SECRET']);
     expect(problems({ RESEND_API_KEY: 're_123' })).toEqual(['EMAIL_FROM']);
     expect(problems({ EMAIL_FROM: 'not an address' })).toEqual(['EMAIL_FROM']);
     expect(problems({ RESEND_BASE_URL: 'ftp://x' })).toEqual(['RESEND_BASE_URL']);

@@ -1,4 +1,5 @@
 import { healthPortFromManifest, workerEnvShape } from '@nightshift/config';
+import { DEVELOPMENT_UNSUBSCRIBE_SECRET } from '@nightshift/email-suppressions';
 import { z } from 'zod';
 
 /** The sender of the development outbox, where nothing leaves the machine. */
@@ -26,6 +27,13 @@ export const envSchema = z
     /** At most EMAIL_RATE_MAX sends per EMAIL_RATE_DURATION_MS, across every email worker (Resend's default allowance is low). */
     EMAIL_RATE_MAX: z.coerce.number().int().min(1).max(100_000).default(100),
     EMAIL_RATE_DURATION_MS: z.coerce.number().int().min(1).max(3_600_000).default(1_000),
+    /** Where people reach the API: the unsubscribe links of bulk email point there. */
+    PUBLIC_BASE_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .default('http://localhost:3000')
+      .transform((url) => url.replace(/\/+$/, '')),
+    /** Signs the unsubscribe links; the API checks them with the same secret. */
+    UNSUBSCRIBE_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   })
   .superRefine((env, context) => {
     if (env.NODE_ENV === 'production' && !env.RESEND_API_KEY) {
@@ -33,6 +41,13 @@ export const envSchema = z
         code: 'custom',
         path: ['RESEND_API_KEY'],
         message: 'is required in production: without it emails go to the local outbox and never reach anyone',
+      });
+    }
+    if (env.NODE_ENV === 'production' && !env.UNSUBSCRIBE_LINK_SECRET) {
+      context.addIssue({
+        code: 'custom',
+        path: ['UNSUBSCRIBE_LINK_SECRET'],
+        message: "is required in production: the API's UNSUBSCRIBE_LINK_SECRET, which signs the unsubscribe links of bulk email",
       });
     }
     if (env.RESEND_API_KEY && !env.EMAIL_FROM) {
@@ -44,6 +59,10 @@ export const envSchema = z
       });
     }
   })
-  .transform((env) => ({ ...env, EMAIL_FROM: env.EMAIL_FROM ?? OUTBOX_FROM }));
+  .transform((env) => ({
+    ...env,
+    EMAIL_FROM: env.EMAIL_FROM ?? OUTBOX_FROM,
+    UNSUBSCRIBE_LINK_SECRET: env.UNSUBSCRIBE_LINK_SECRET ?? DEVELOPMENT_UNSUBSCRIBE_SECRET,
+  }));
 
 export type Env = z.output<typeof envSchema>;

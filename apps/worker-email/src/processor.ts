@@ -1,6 +1,16 @@
 import { createHash } from 'node:crypto';
+import { emailTemplateKinds } from '@nightshift/contracts';
+import {
+  blocks,
+  describeSuppression,
+  type SuppressionList,
+  type SuppressionReason,
+  type UnsubscribeLinks,
+} from '@nightshift/email-suppressions';
 import type { ContractJob, ContractProcessor } from '@nightshift/jobs';
 import { jobFields, type Logger } from '@nightshift/worker-runtime';
+import { UnrecoverableError } from 'bullmq';
+import type { Counter } from 'prom-client';
 import { renderEmail } from './templates/index.js';
 import type { EmailTransport } from './transports/email-transport.js';
 
@@ -31,20 +41,55 @@ export interface EmailProcessorOptions {
   transport: EmailTransport;
   from: string;
   logger: Logger;
+  /** Read before each send: a suppressed recipient fails the job unsent. */
+  suppressions: SuppressionList;
+  /** Signs the unsubscribe link of bulk mail. */
+  unsubscribeLinks: UnsubscribeLinks;
+  /** Sends refused because the recipient is suppressed, per reason and template. */
+  suppressedSends: Counter<'reason' | 'template'>;
 }
 
-/** Renders the job's template, sends it, returns `{ id, sentAt }`; what a failure means is the transport's to say. */
-export function createProcessor({ transport, from, logger }: EmailProcessorOptions): ContractProcessor<'email'> {
+/**
+ * Checks the suppression list, renders the job's template, sends it, returns `{ id, sentAt }`;
+ * what a send failure means is the transport's to say. Bulk mail carries one-click unsubscribe
+ * (RFC 8058) in its headers and its footer.
+ */
+export function createProcessor({
+  transport,
+  from,
+  logger,
+  suppressions,
+  unsubscribeLinks,
+  suppressedSends,
+}: EmailProcessorOptions): ContractProcessor<'email'> {
   return async (job, _token, signal) => {
     const { to, template } = job.data;
+    const kind = emailTemplateKinds[template];
+    if (!job.data.ignoreSuppression) {
+      const suppression = await suppressions.find(to);
+      if (suppression && blocks(suppression, kind)) {
+        suppressedSends.inc({ reason: suppression.reason satisfies SuppressionReason, template });
+        const why = `${maskedAddress(to)} is suppressed: ${describeSuppression(suppression)}`;
+        await job.log(`not sent: ${why}`);
+        logger.info({ ...jobFields(job), template, reason: suppression.reason }, 'email not sent: recipient suppressed');
+        throw new UnrecoverableError(
+          `not sent: ${why}. Lift it with DELETE /v1/suppressions/{email}, or queue the job with data.ignoreSuppression`,
+        );
+      }
+    }
+    const unsubscribeUrl = kind === 'bulk' ? unsubscribeLinks.url(to) : undefined;
     await job.log(`rendering template "${template}"`);
-    const rendered = await renderEmail(job.data);
+    const rendered = await renderEmail(job.data, unsubscribeUrl === undefined ? {} : { unsubscribeUrl });
+    const headers =
+      unsubscribeUrl === undefined
+        ? undefined
+        : { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
     await job.updateProgress(50);
     logger.debug({ ...jobFields(job), template, htmlBytes: rendered.html.length }, 'email rendered');
 
     await job.log(`sending through ${transport.name}`);
     const { id } = await transport.send(
-      { from, to, ...rendered },
+      { from, to, ...rendered, ...(headers === undefined ? {} : { headers }) },
       { idempotencyKey: idempotencyKey(job), queue: job.queueName, jobId: String(job.id), signal },
     );
     const sentAt = new Date().toISOString();

@@ -1,6 +1,9 @@
 import { storageLocation } from '@nightshift/config';
+import { SuppressionList, UnsubscribeLinks } from '@nightshift/email-suppressions';
+import { createRedisClient } from '@nightshift/jobs';
 import { createStorage, type Storage } from '@nightshift/storage';
-import type { Logger, StartWorkerOptions } from '@nightshift/worker-runtime';
+import { type Logger, type StartWorkerOptions, WorkerMetrics } from '@nightshift/worker-runtime';
+import { Counter } from 'prom-client';
 import type { Env } from './env.js';
 import { createProcessor } from './processor.js';
 import type { EmailTransport } from './transports/email-transport.js';
@@ -13,9 +16,31 @@ export const DEFAULT_EMAIL_CONCURRENCY = 10;
 /** Everything `main.ts` starts, so a test can start the same worker with other timings. */
 export function emailWorkerOptions(env: Env, logger: Logger): StartWorkerOptions<'email'> {
   const { transport, storage } = createTransport(env, logger);
+  const metrics = new WorkerMetrics();
+  const suppressedSends = new Counter({
+    name: 'nightshift_email_suppressed_total',
+    help: 'Emails not sent because the recipient is suppressed (bounced, complained, unsubscribed from bulk mail)',
+    labelNames: ['reason', 'template'] as const,
+    registers: [metrics.registry],
+  });
+  // The suppression list's reads wait out a Redis restart, as the worker's own connections do.
+  const redis = createRedisClient('worker', env.REDIS_URL, { connectionName: 'nightshift-worker-email-suppressions' });
+  redis.on('error', (error) => logger.warn({ err: error }, 'redis suppression-list connection error'));
+  const processor = createProcessor({
+    transport,
+    from: env.EMAIL_FROM,
+    logger,
+    suppressions: new SuppressionList(redis, { prefix: env.QUEUE_PREFIX }),
+    unsubscribeLinks: new UnsubscribeLinks(env.UNSUBSCRIBE_LINK_SECRET, env.PUBLIC_BASE_URL),
+    suppressedSends,
+  });
   return {
     queue: 'email',
-    processor: createProcessor({ transport, from: env.EMAIL_FROM, logger }),
+    processor,
+    metrics,
+    onClose: async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    },
     env,
     logger,
     defaultConcurrency: DEFAULT_EMAIL_CONCURRENCY,

@@ -2,6 +2,8 @@ import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobData } from '@nightshift/contracts';
+import { SuppressionList, UnsubscribeLinks } from '@nightshift/email-suppressions';
+import { createRedisClient } from '@nightshift/jobs';
 import { ResendStandIn, resendAnswers, startWebhookRecorder, waitFor } from '@nightshift/test-support';
 import { createLogger, type RunningWorker, startWorker } from '@nightshift/worker-runtime';
 import type { Job } from 'bullmq';
@@ -240,6 +242,123 @@ describe('email worker job timeout', () => {
     expect(job.attemptsMade).toBe(2);
     const keys = standIn.requests.map((request) => request.headers['idempotency-key']);
     expect(keys).toEqual([idempotencyKey(job), idempotencyKey(job)]);
+describe('email worker and the suppression list', () => {
+  const UNSUBSCRIBE_LINK_SECRET = 'a-worker-test-unsubscribe-secret-0123456789';
+  const digest = (to: string): JobData['email'] => ({
+    to,
+    template: 'weekly-digest',
+    data: { items: [{ title: 'Queue latency down', url: 'https://app.example.com/posts/1' }] },
+  });
+
+  async function startWithList() {
+    const standIn = await startStandIn();
+    const env = testEnv(
+      testVariables({
+        RESEND_API_KEY: 're_test_key',
+        RESEND_BASE_URL: standIn.url,
+        EMAIL_FROM: 'Acme <no-reply@acme.test>',
+        PUBLIC_BASE_URL: 'https://api.acme.test',
+        UNSUBSCRIBE_LINK_SECRET,
+      }),
+    );
+    const client = createRedisClient('worker', env.REDIS_URL);
+    cleanups.push(() => client.quit());
+    const { running, queue } = await start(env);
+    return { standIn, running, queue, list: new SuppressionList(client, { prefix: env.QUEUE_PREFIX }) };
+  }
+
+  it('fails a job to a bounced or complained address at once, unsent, naming the suppression, and counts it', async () => {
+    const { standIn, running, queue, list } = await startWithList();
+    await list.suppress(['Bounced@Example.com'], {
+      reason: 'bounced',
+      detail: 'Permanent/General: The recipient does not exist.',
+      eventId: 'msg_bounce',
+      suppressedAt: '2026-12-01T08:00:00.000Z',
+    });
+    await list.suppress(['complained@example.com'], { reason: 'complained', eventId: 'msg_complaint' });
+
+    const failed = next(running, 'failed');
+    const job = await queue.add('welcome-email', { ...welcome, to: 'bounced@example.com' }, { attempts: 3 });
+    const done = await failed;
+    expect(done.failedReason).toBe(
+      'not sent: b***@example.com is suppressed: bounced on 2026-12-01T08:00:00.000Z (Permanent/General: The recipient does not exist.; event msg_bounce). Lift it with DELETE /v1/suppressions/{email}, or queue the job with data.ignoreSuppression',
+    );
+    expect(done.attemptsMade).toBe(1);
+    expect(await queue.getJobState(String(job.id))).toBe('failed');
+
+    const complained = next(running, 'failed');
+    await queue.add('digest', digest('complained@example.com'), { attempts: 3 });
+    expect((await complained).failedReason).toContain('c***@example.com is suppressed: complained on');
+
+    expect(standIn.requests).toHaveLength(0);
+    const metric = await running.metrics.registry.getSingleMetric('nightshift_email_suppressed_total')?.get();
+    expect(metric?.values).toEqual(
+      expect.arrayContaining([
+        { labels: { reason: 'bounced', template: 'welcome' }, value: 1 },
+        { labels: { reason: 'complained', template: 'weekly-digest' }, value: 1 },
+      ]),
+    );
+  });
+
+  it('sends to an address with only transient bounces, and again once a suppression is lifted', async () => {
+    const { standIn, running, queue, list } = await startWithList();
+    await list.countTransientBounce(['full@example.com'], 'msg_transient');
+    const sent = next(running, 'completed');
+    await queue.add('welcome-email', { ...welcome, to: 'full@example.com' });
+    await sent;
+
+    await list.suppress(['lifted@example.com'], { reason: 'bounced', eventId: 'msg_lifted' });
+    const refused = next(running, 'failed');
+    await queue.add('welcome-email', { ...welcome, to: 'lifted@example.com' });
+    await refused;
+    await list.lift('lifted@example.com');
+    const resent = next(running, 'completed');
+    await queue.add('welcome-email', { ...welcome, to: 'lifted@example.com' });
+    await resent;
+
+    const reset = next(running, 'completed');
+    await list.suppress(['fixed@example.com'], { reason: 'bounced', eventId: 'msg_fixed' });
+    await queue.add('reset', {
+      to: 'fixed@example.com',
+      template: 'reset-password',
+      data: { resetUrl: 'https://app.example.com/reset/1' },
+      ignoreSuppression: true,
+    });
+    await reset;
+    expect(standIn.requests.map((request) => (request.body as { to: string }).to)).toEqual([
+      'full@example.com',
+      'lifted@example.com',
+      'fixed@example.com',
+    ]);
+  });
+
+  it('gives bulk mail a signed one-click unsubscribe, and stops only bulk mail to an address that used it', async () => {
+    const { standIn, running, queue, list } = await startWithList();
+    const sent = next(running, 'completed');
+    await queue.add('digest', digest('reader@example.com'));
+    await sent;
+    const [request] = standIn.requests;
+    const body = request?.body as { headers?: Record<string, string>; html: string; text: string };
+    const unsubscribe = /^<(.+)>$/.exec(body.headers?.['List-Unsubscribe'] ?? '')?.[1] ?? '';
+    expect(body.headers?.['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    const link = new URL(unsubscribe);
+    expect(`${link.origin}${link.pathname}`).toBe('https://api.acme.test/v1/unsubscribe');
+    const links = new UnsubscribeLinks(UNSUBSCRIBE_LINK_SECRET, 'https://api.acme.test');
+    expect(links.check('reader@example.com', link.searchParams.get('signature') ?? '')).toBe(true);
+    expect(body.html).toContain(`href="${unsubscribe.replaceAll('&', '&amp;')}"`);
+    expect(body.text).toContain('Queue latency down');
+
+    await list.suppress(['reader@example.com'], { reason: 'unsubscribed', eventId: null });
+    const refused = next(running, 'failed');
+    await queue.add('digest', digest('reader@example.com'));
+    expect((await refused).failedReason).toContain('r***@example.com is suppressed: unsubscribed from bulk mail on');
+    const transactional = next(running, 'completed');
+    await queue.add('welcome-email', { ...welcome, to: 'reader@example.com' });
+    await transactional;
+
+    expect(standIn.requests).toHaveLength(2);
+    // Transactional mail has no unsubscribe header.
+    expect(standIn.requests[1]?.body).not.toHaveProperty('headers');
   });
 });
 

@@ -41,6 +41,8 @@ export interface StartWorkerOptions<Q extends QueueName> {
   storage?: Storage;
   /** The app's own resources (SDK clients, pools), closed after the worker has stopped. */
   onClose?: () => Promise<void>;
+  /** Given when the app registers metrics of its own on the same registry (served at /metrics with the runtime's). */
+  metrics?: WorkerMetrics;
 }
 
 export interface RunningWorker<Q extends QueueName> {
@@ -55,7 +57,7 @@ export interface RunningWorker<Q extends QueueName> {
 export async function startWorker<Q extends QueueName>(options: StartWorkerOptions<Q>): Promise<RunningWorker<Q>> {
   const { queue, env, logger } = options;
   if (options.storage) await checkStorageAtStart(options.storage, (message) => logger.warn(message));
-  const metrics = new WorkerMetrics();
+  const metrics = options.metrics ?? new WorkerMetrics();
   // One extra connection per process: it checks Redis's configuration, then listens for cancellations.
   const control = createRedisClient('worker', env.REDIS_URL);
   control.on('error', (error) => logger.warn({ err: error }, 'redis control connection error'));

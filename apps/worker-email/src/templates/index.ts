@@ -1,6 +1,7 @@
 import type { EmailJob, EmailTemplate, EmailTemplateData } from '@nightshift/contracts';
 import { render, toPlainText } from '@react-email/render';
-import type { ReactElement } from 'react';
+import { createElement, type ReactElement } from 'react';
+import { EmailContext, type EmailContextValue } from './email-context.js';
 import { InvoiceEmail, invoiceSubject } from './invoice.js';
 import { ReportReadyEmail, reportReadySubject } from './report-ready.js';
 import { ResetPasswordEmail, resetPasswordSubject } from './reset-password.js';
@@ -31,16 +32,17 @@ export interface RenderedEmail {
 }
 
 /** HTML through React (which escapes every value it is given), plain text derived from that HTML. */
-export async function renderEmail(email: EmailJob): Promise<RenderedEmail> {
-  return renderTemplate(email.template, email.data as EmailTemplateData<typeof email.template>, email.subject);
+export async function renderEmail(email: EmailJob, context: EmailContextValue = {}): Promise<RenderedEmail> {
+  return renderTemplate(email.template, email.data as EmailTemplateData<typeof email.template>, email.subject, context);
 }
 
 async function renderTemplate<T extends EmailTemplate>(
   template: T,
   data: EmailTemplateData<T>,
   subject: string | undefined,
+  context: EmailContextValue,
 ): Promise<RenderedEmail> {
   const definition: TemplateDefinition<T> = templates[template];
-  const html = await render(definition.component(data));
+  const html = await render(createElement(EmailContext.Provider, { value: context }, definition.component(data)));
   return { subject: subject ?? definition.subject(data), html, text: toPlainText(html) };
 }

@@ -1,5 +1,6 @@
 import { Body, Button, Container, Head, Heading, Hr, Html, Link, Preview, Text } from '@react-email/components';
 import type { ReactNode } from 'react';
+import { useEmailContext } from './email-context.js';
 
 const styles = {
   body: { backgroundColor: '#f6f7f9', fontFamily: 'Helvetica, Arial, sans-serif', margin: 0, padding: '24px 0' },
@@ -20,6 +21,7 @@ const styles = {
 
 /** The frame every template shares: a preview line, a heading, the body, a footer. */
 export function Layout({ preview, heading, children }: { preview: string; heading: string; children: ReactNode }) {
+  const { unsubscribeUrl } = useEmailContext();
   return (
     <Html lang="en">
       <Head />
@@ -31,7 +33,16 @@ export function Layout({ preview, heading, children }: { preview: string; headin
           </Heading>
           {children}
           <Hr />
-          <Text style={styles.footer}>You receive this email because of your account. Replies to this address are not read.</Text>
+          {unsubscribeUrl === undefined ? (
+            <Text style={styles.footer}>
+              You receive this email because of your account. Replies to this address are not read.
+            </Text>
+          ) : (
+            <Text style={styles.footer}>
+              You receive this digest because you have an account. <Link href={unsubscribeUrl}>Unsubscribe</Link> from digests;
+              emails about your account still reach you.
+            </Text>
+          )}
         </Container>
       </Body>
     </Html>

@@ -4,6 +4,8 @@ export interface OutgoingEmail {
   subject: string;
   html: string;
   text: string;
+  /** Extra headers, e.g. `List-Unsubscribe` on bulk mail. */
+  headers?: Record<string, string>;
 }
 
 export interface SendContext {

@@ -13,6 +13,7 @@ export function toEml(email: OutgoingEmail, meta: { date: Date; messageId: strin
     `Date: ${meta.date.toUTCString()}`,
     `Message-ID: <${meta.messageId}>`,
     `X-Idempotency-Key: ${encodeHeader(meta.idempotencyKey)}`,
+    ...Object.entries(email.headers ?? {}).map(([name, value]) => `${name}: ${encodeHeader(value)}`),
     'MIME-Version: 1.0',
     `Content-Type: multipart/alternative; boundary="${boundary}"`,
     '',
