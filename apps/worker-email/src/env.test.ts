@@ -36,8 +36,13 @@ describe('envSchema', () => {
   });
 
   it('names what is wrong', () => {
-    expect(problems({ NODE_ENV: 'production' })).toEqual(['RESEND_API_KEY', 'UNSUBSCRIBE_LINK_SECRET']);
+    expect(problems({ NODE_ENV: 'production' })).toEqual(['RESEND_API_KEY', 'EMAIL_BRAND_ADDRESS', 'UNSUBSCRIBE_LINK_SECRET']);
     expect(problems({ UNSUBSCRIBE_LINK_SECRET: 'short' })).toEqual(['UNSUBSCRIBE_LINK_SECRET']);
+    expect(problems({ EMAIL_BRAND_COLOR: 'indigo', EMAIL_BRAND_LOGO_URL: 'logo.png', EMAIL_SUPPORT_ADDRESS: 'help' })).toEqual([
+      'EMAIL_BRAND_LOGO_URL',
+      'EMAIL_BRAND_COLOR',
+      'EMAIL_SUPPORT_ADDRESS',
+    ]);
     expect(problems({ RESEND_API_KEY: 're_123' })).toEqual(['EMAIL_FROM']);
     expect(problems({ EMAIL_FROM: 'not an address' })).toEqual(['EMAIL_FROM']);
     expect(problems({ RESEND_BASE_URL: 'ftp://x' })).toEqual(['RESEND_BASE_URL']);

@@ -27,6 +27,19 @@ export const envSchema = z
     /** At most EMAIL_RATE_MAX sends per EMAIL_RATE_DURATION_MS, across every email worker (Resend's default allowance is low). */
     EMAIL_RATE_MAX: z.coerce.number().int().min(1).max(100_000).default(100),
     EMAIL_RATE_DURATION_MS: z.coerce.number().int().min(1).max(3_600_000).default(1_000),
+    /** The brand every email's layout shows: the name in the header (without a logo) and footer. */
+    EMAIL_BRAND_NAME: z.string().trim().min(1).max(100).default('Nightshift'),
+    /** An http(s) image for the header, about 32 px high. */
+    EMAIL_BRAND_LOGO_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    /** The company's postal address, in the footer: bulk mail must carry one, so production requires it. */
+    EMAIL_BRAND_ADDRESS: z.string().trim().min(1).max(300).optional(),
+    /** Links and buttons. */
+    EMAIL_BRAND_COLOR: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour as #rrggbb')
+      .default('#4f46e5'),
+    /** Where a reader can write with a question, shown in the footer. */
+    EMAIL_SUPPORT_ADDRESS: z.email({ error: 'must be an email address' }).optional(),
     /** Where people reach the API: the unsubscribe links of bulk email point there. */
     PUBLIC_BASE_URL: z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
@@ -41,6 +54,13 @@ export const envSchema = z
         code: 'custom',
         path: ['RESEND_API_KEY'],
         message: 'is required in production: without it emails go to the local outbox and never reach anyone',
+      });
+    }
+    if (env.NODE_ENV === 'production' && !env.EMAIL_BRAND_ADDRESS) {
+      context.addIssue({
+        code: 'custom',
+        path: ['EMAIL_BRAND_ADDRESS'],
+        message: "is required in production: bulk mail must carry the sender's postal address",
       });
     }
     if (env.NODE_ENV === 'production' && !env.UNSUBSCRIBE_LINK_SECRET) {

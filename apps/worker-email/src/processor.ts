@@ -8,11 +8,13 @@ import {
   type UnsubscribeLinks,
 } from '@nightshift/email-suppressions';
 import type { ContractJob, ContractProcessor } from '@nightshift/jobs';
+import { ObjectNotFoundError, type Storage, storageKeys } from '@nightshift/storage';
 import { jobFields, type Logger } from '@nightshift/worker-runtime';
 import { UnrecoverableError } from 'bullmq';
 import type { Counter } from 'prom-client';
-import { renderEmail } from './templates/index.js';
-import type { EmailTransport } from './transports/email-transport.js';
+import type { Brand } from './templates/brand.js';
+import { renderEmail, skipReason } from './templates/index.js';
+import type { EmailAttachment, EmailTransport } from './transports/email-transport.js';
 
 /** Resend accepts keys of 1 to 256 characters. */
 const MAX_KEY_LENGTH = 256;
@@ -41,12 +43,16 @@ export interface EmailProcessorOptions {
   transport: EmailTransport;
   from: string;
   logger: Logger;
+  /** The name, logo, colour and addresses every email's layout shows. */
+  brand: Brand;
   /** Read before each send: a suppressed recipient fails the job unsent. */
   suppressions: SuppressionList;
   /** Signs the unsubscribe link of bulk mail. */
   unsubscribeLinks: UnsubscribeLinks;
   /** Sends refused because the recipient is suppressed, per reason and template. */
   suppressedSends: Counter<'reason' | 'template'>;
+  /** Where attachments are read from (an invoice's PDF). */
+  storage: Storage;
 }
 
 /**
@@ -58,12 +64,20 @@ export function createProcessor({
   transport,
   from,
   logger,
+  brand,
   suppressions,
   unsubscribeLinks,
   suppressedSends,
+  storage,
 }: EmailProcessorOptions): ContractProcessor<'email'> {
   return async (job, _token, signal) => {
     const { to, template } = job.data;
+    const skipped = skipReason(job.data);
+    if (skipped !== undefined) {
+      await job.log(`skipped, nothing sent: ${skipped}`);
+      logger.info({ ...jobFields(job), template, reason: skipped }, 'email skipped');
+      return { skipped: true, reason: skipped };
+    }
     const kind = emailTemplateKinds[template];
     if (!job.data.ignoreSuppression) {
       const suppression = await suppressions.find(to);
@@ -79,7 +93,7 @@ export function createProcessor({
     }
     const unsubscribeUrl = kind === 'bulk' ? unsubscribeLinks.url(to) : undefined;
     await job.log(`rendering template "${template}"`);
-    const rendered = await renderEmail(job.data, unsubscribeUrl === undefined ? {} : { unsubscribeUrl });
+    const rendered = await renderEmail(job.data, { brand, ...(unsubscribeUrl === undefined ? {} : { unsubscribeUrl }) });
     const headers =
       unsubscribeUrl === undefined
         ? undefined
@@ -87,9 +101,16 @@ export function createProcessor({
     await job.updateProgress(50);
     logger.debug({ ...jobFields(job), template, htmlBytes: rendered.html.length }, 'email rendered');
 
+    const attachments = await readAttachments(job.data, storage);
     await job.log(`sending through ${transport.name}`);
     const { id } = await transport.send(
-      { from, to, ...rendered, ...(headers === undefined ? {} : { headers }) },
+      {
+        from,
+        to,
+        ...rendered,
+        ...(headers === undefined ? {} : { headers }),
+        ...(attachments.length === 0 ? {} : { attachments }),
+      },
       { idempotencyKey: idempotencyKey(job), queue: job.queueName, jobId: String(job.id), signal },
     );
     const sentAt = new Date().toISOString();
@@ -98,4 +119,19 @@ export function createProcessor({
     logger.info({ ...jobFields(job), template, transport: transport.name, messageId: id }, 'email sent');
     return { id, sentAt };
   };
+}
+
+/** An invoice's PDF from storage; a file that is not there fails the job at once, naming it (retrying cannot make it appear). */
+async function readAttachments(email: ContractJob<'email'>['data'], storage: Storage): Promise<EmailAttachment[]> {
+  if (email.template !== 'invoice' || email.data.attachmentFileId === undefined) return [];
+  const fileId = email.data.attachmentFileId;
+  try {
+    const content = await storage.get(storageKeys.file(fileId));
+    return [{ filename: `invoice-${email.data.invoiceNumber.replace(/[^A-Za-z0-9_-]/g, '_')}.pdf`, content }];
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) {
+      throw new UnrecoverableError(`data.attachmentFileId: no file ${fileId} in storage; render the invoice PDF first`);
+    }
+    throw error;
+  }
 }

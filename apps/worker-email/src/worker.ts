@@ -6,6 +6,7 @@ import { type Logger, type StartWorkerOptions, WorkerMetrics } from '@nightshift
 import { Counter } from 'prom-client';
 import type { Env } from './env.js';
 import { createProcessor } from './processor.js';
+import type { Brand } from './templates/brand.js';
 import type { EmailTransport } from './transports/email-transport.js';
 import { OutboxTransport } from './transports/outbox-transport.js';
 import { ResendTransport } from './transports/resend-transport.js';
@@ -30,9 +31,11 @@ export function emailWorkerOptions(env: Env, logger: Logger): StartWorkerOptions
     transport,
     from: env.EMAIL_FROM,
     logger,
+    brand: brandFromEnv(env),
     suppressions: new SuppressionList(redis, { prefix: env.QUEUE_PREFIX }),
     unsubscribeLinks: new UnsubscribeLinks(env.UNSUBSCRIBE_LINK_SECRET, env.PUBLIC_BASE_URL),
     suppressedSends,
+    storage,
   });
   return {
     queue: 'email',
@@ -50,10 +53,23 @@ export function emailWorkerOptions(env: Env, logger: Logger): StartWorkerOptions
   };
 }
 
-/** Resend, or without its key the development outbox: the only case in which this worker needs storage. */
-function createTransport(env: Env, logger: Logger): { transport: EmailTransport; storage?: Storage } {
-  if (env.RESEND_API_KEY) return { transport: new ResendTransport({ apiKey: env.RESEND_API_KEY, baseUrl: env.RESEND_BASE_URL }) };
+/** Resend, or without its key the development outbox; storage either way, for attachments (and the outbox). */
+function createTransport(env: Env, logger: Logger): { transport: EmailTransport; storage: Storage } {
   const storage = createStorage(storageLocation(env));
+  if (env.RESEND_API_KEY) {
+    return { transport: new ResendTransport({ apiKey: env.RESEND_API_KEY, baseUrl: env.RESEND_BASE_URL }), storage };
+  }
   logger.warn({ outbox: storage.locate('outbox') }, 'RESEND_API_KEY is not set: emails are written to the outbox, not sent');
   return { transport: new OutboxTransport(storage, logger), storage };
+}
+
+/** The EMAIL_BRAND_* variables as the layout reads them; unset ones are left out. */
+export function brandFromEnv(env: Env): Brand {
+  const optional = {
+    logoUrl: env.EMAIL_BRAND_LOGO_URL,
+    postalAddress: env.EMAIL_BRAND_ADDRESS,
+    supportAddress: env.EMAIL_SUPPORT_ADDRESS,
+  };
+  const given = Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined));
+  return { name: env.EMAIL_BRAND_NAME, primaryColor: env.EMAIL_BRAND_COLOR, ...given };
 }

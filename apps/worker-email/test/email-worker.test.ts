@@ -1,4 +1,4 @@
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobData } from '@nightshift/contracts';
@@ -359,6 +359,57 @@ describe('email worker and the suppression list', () => {
     expect(standIn.requests).toHaveLength(2);
     // Transactional mail has no unsubscribe header.
     expect(standIn.requests[1]?.body).not.toHaveProperty('headers');
+  });
+});
+
+describe('email worker: what is sent', () => {
+  it('completes an empty weekly digest as skipped, saying so, without sending', async () => {
+    const standIn = await startStandIn();
+    const { running, queue } = await start(resendEnv(standIn));
+    const completed = next(running, 'completed');
+    const job = await queue.add('digest', { to: 'user@example.com', template: 'weekly-digest', data: { items: [] } });
+    const done = await completed;
+    expect(done.returnvalue).toEqual({ skipped: true, reason: 'the weekly digest has no items' });
+    expect((await queue.getJobLogs(String(job.id))).logs).toEqual(['skipped, nothing sent: the weekly digest has no items']);
+    expect(standIn.requests).toHaveLength(0);
+  });
+
+  it('attaches the invoice PDF from storage, and fails at once naming a file that is not there', async () => {
+    const standIn = await startStandIn();
+    const storageDir = await mkdtemp(join(tmpdir(), 'nightshift-email-'));
+    cleanups.push(() => rm(storageDir, { recursive: true, force: true }));
+    const env = testEnv(
+      testVariables({
+        RESEND_API_KEY: 're_test_key',
+        RESEND_BASE_URL: standIn.url,
+        EMAIL_FROM: 'Acme <no-reply@acme.test>',
+        STORAGE_DIR: storageDir,
+      }),
+    );
+    const pdf = Buffer.from('%PDF-1.7 an invoice');
+    await mkdir(join(storageDir, 'files'), { recursive: true });
+    await writeFile(join(storageDir, 'files', 'pdf-42.pdf'), pdf);
+    const { running, queue } = await start(env);
+    const invoice = (attachmentFileId: string): JobData['email'] => ({
+      to: 'billing@example.com',
+      template: 'invoice',
+      data: { invoiceNumber: 'INV/7', amountCents: 1_999, currency: 'EUR', attachmentFileId },
+    });
+
+    const completed = next(running, 'completed');
+    await queue.add('invoice', invoice('pdf-42.pdf'));
+    await completed;
+    const body = standIn.requests[0]?.body as { attachments?: { filename: string; content: unknown }[] };
+    expect(body.attachments?.map((attachment) => attachment.filename)).toEqual(['invoice-INV_7.pdf']);
+    // The SDK sends the bytes as base64.
+    expect(body.attachments?.[0]?.content).toBe(pdf.toString('base64'));
+
+    const failed = next(running, 'failed');
+    await queue.add('invoice', invoice('pdf-missing.pdf'), { attempts: 3 });
+    const job = await failed;
+    expect(job.failedReason).toBe('data.attachmentFileId: no file pdf-missing.pdf in storage; render the invoice PDF first');
+    expect(job.attemptsMade).toBe(1);
+    expect(standIn.requests).toHaveLength(1);
   });
 });
 

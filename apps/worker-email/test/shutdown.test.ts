@@ -29,7 +29,11 @@ describe('worker-email main', () => {
     });
     const queue = emailQueue(testEnv(variables));
     try {
-      const data = { to: 'user@example.com', template: 'trial-expiry', data: {} } as const;
+      const data = {
+        to: 'user@example.com',
+        template: 'trial-expiry',
+        data: { upgradeUrl: 'https://app.example.com/upgrade' },
+      } as const;
       const jobs = await queue.addBulk([
         { name: 'trial-expiry-warning', data },
         { name: 'trial-expiry-warning', data },

@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { defineContract } from './define-contract.js';
 import { boundedText, httpUrl } from './fields.js';
+import { UpcastError, type Upcaster } from './versions/upcaster.js';
+
+/** A party on an invoice: who bills and who is billed. */
+const invoiceParty = z.strictObject({
+  name: boundedText(200),
+  /** Postal address, lines separated by newlines. */
+  address: boundedText(500).optional(),
+  email: z.email().max(254).optional(),
+  /** VAT or other tax number. */
+  taxId: boundedText(64).optional(),
+});
 
 /**
  * Each template's `data` has its own schema, so a producer cannot queue an email
@@ -17,15 +28,36 @@ export const emailTemplateData = {
   }),
   invoice: z.strictObject({
     invoiceNumber: boundedText(64),
+    /** The total due, in the currency's minor unit. */
     amountCents: z.int().min(0).max(1_000_000_000_00),
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'),
     dueDate: z.iso.date().optional(),
     invoiceUrl: httpUrl.optional(),
+    /** What is billed, one row each, amounts in the minor unit like `amountCents`. */
+    lineItems: z
+      .array(
+        z.strictObject({
+          description: boundedText(300),
+          quantity: z.int().min(1).max(1_000_000),
+          unitAmountCents: z.int().min(0).max(1_000_000_000_00),
+        }),
+      )
+      .max(100)
+      .optional(),
+    billedTo: invoiceParty.optional(),
+    issuer: invoiceParty.optional(),
+    /** A file in storage (a PDF worker's output, `pdf-<job id>.pdf`) attached to the email. */
+    attachmentFileId: z
+      .string()
+      .max(200)
+      .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9]+)*$/, 'must be a file id such as pdf-42.pdf')
+      .optional(),
   }),
   'trial-expiry': z.strictObject({
     name: boundedText(200).optional(),
     daysLeft: z.int().min(0).max(365).optional(),
-    upgradeUrl: httpUrl.optional(),
+    /** Required since version 2: the email's one call to action links there. */
+    upgradeUrl: httpUrl,
   }),
   'weekly-digest': z.strictObject({
     name: boundedText(200).optional(),
@@ -87,18 +119,47 @@ export const emailJobSchema = z.discriminatedUnion('template', [
 ]);
 export type EmailJob = z.infer<typeof emailJobSchema>;
 
-export const emailResultSchema = z.strictObject({
-  /** The provider's message id, or the outbox path in development. */
-  id: z.string(),
-  sentAt: z.iso.datetime(),
-});
+export const emailResultSchema = z.union([
+  z.strictObject({
+    /** The provider's message id, or the outbox path in development. */
+    id: z.string(),
+    sentAt: z.iso.datetime(),
+  }),
+  /** Nothing worth sending (a weekly digest with no items): the job completes without an email. */
+  z.strictObject({ skipped: z.literal(true), reason: z.string() }),
+]);
 export type EmailResult = z.infer<typeof emailResultSchema>;
 
+/**
+ * Version 2 requires trial-expiry's `upgradeUrl` (its call to action has nowhere to go without
+ * one) and adds the skipped result. A version 1 trial-expiry job without it cannot be completed.
+ */
+const requireUpgradeUrl: Upcaster = {
+  from: 1,
+  upgrade: (payload) => {
+    const data = payload.data as Record<string, unknown> | undefined;
+    if (payload.template === 'trial-expiry' && data?.upgradeUrl === undefined) {
+      throw new UpcastError('data.upgradeUrl', 'is required since version 2: the email links to it to upgrade');
+    }
+    return payload;
+  },
+  examples: [
+    {
+      before: { to: 'ada@example.com', template: 'trial-expiry', data: { upgradeUrl: 'https://app.example.com/upgrade' } },
+      after: { to: 'ada@example.com', template: 'trial-expiry', data: { upgradeUrl: 'https://app.example.com/upgrade' } },
+    },
+    {
+      before: { to: 'ada@example.com', template: 'weekly-digest', data: {} },
+      after: { to: 'ada@example.com', template: 'weekly-digest', data: {} },
+    },
+  ],
+};
+
 export const emailContract = defineContract({
-  version: 1,
+  version: 2,
   data: emailJobSchema,
   result: emailResultSchema,
-  upcasters: [],
+  upcasters: [requireUpgradeUrl],
   examples: [
     {
       to: 'ada@example.com',
@@ -111,9 +172,24 @@ export const emailContract = defineContract({
       template: 'reset-password',
       data: { resetUrl: 'https://app.example.com/reset/xyz', expiresInMinutes: 60 },
     },
-    { to: 'ada@example.com', template: 'trial-expiry', data: {} },
-    { to: 'ada@example.com', template: 'weekly-digest', data: {} },
-    { to: 'ada@example.com', template: 'invoice', data: { invoiceNumber: 'INV-1', amountCents: 1999, currency: 'EUR' } },
+    { to: 'ada@example.com', template: 'trial-expiry', data: { daysLeft: 3, upgradeUrl: 'https://app.example.com/upgrade' } },
+    {
+      to: 'ada@example.com',
+      template: 'weekly-digest',
+      data: { items: [{ title: 'Queue latency down 40%', url: 'https://app.example.com/posts/1' }] },
+    },
+    {
+      to: 'ada@example.com',
+      template: 'invoice',
+      data: {
+        invoiceNumber: 'INV-1',
+        amountCents: 1999,
+        currency: 'EUR',
+        lineItems: [{ description: 'Pro plan, December', quantity: 1, unitAmountCents: 1999 }],
+        billedTo: { name: 'Ada Lovelace', address: '12 St James Square\nLondon' },
+        issuer: { name: 'Acme Ltd', address: '1 Main Street\nSpringfield', taxId: 'GB123456789' },
+      },
+    },
     {
       to: 'ada@example.com',
       template: 'report-ready',

@@ -55,7 +55,7 @@ describe('every job records its contract version', () => {
     const flow = await track(createFlowProducer(target)).add({
       name: 'parent',
       queueName: 'email',
-      data: { to: 'ada@example.com', template: 'trial-expiry', data: {} },
+      data: { to: 'ada@example.com', template: 'trial-expiry', data: { upgradeUrl: 'https://app.example.com/upgrade' } },
       children: [{ name: 'child', queueName: 'pdf', data: report }],
     });
     for (const job of [added, bulk, scheduled, flow.children?.[0]?.job]) {

@@ -30,7 +30,7 @@ export async function runSeedExamples(redis: Pick<CreateQueueOptions, 'prefix' |
 
   const trialWarning = await emailQueue.add(
     'trial-expiry-warning',
-    { to: 'user@example.com', template: 'trial-expiry', data: {} },
+    { to: 'user@example.com', template: 'trial-expiry', data: { upgradeUrl: 'https://app.example.com/upgrade' } },
     { delay: 7 * 24 * 60 * 60 * 1000 },
   );
 

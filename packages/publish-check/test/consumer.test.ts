@@ -207,9 +207,9 @@ describe('the published packages, used from another repository', () => {
         const report = JSON.parse(output.trim().split('\n').at(-1) ?? '{}');
         expect(report.node).toBe(node === process.execPath ? process.version : `v${OLDEST_NODE}`);
         expect(report).toMatchObject({
-          recordedVersion: 1,
-          contractVersion: 1,
-          schemaVersion: 1,
+          recordedVersion: 2,
+          contractVersion: 2,
+          schemaVersion: 2,
           schemaDialect: 'https://json-schema.org/draft/2020-12/schema',
           result: { id: expect.stringContaining(join(storage, 'outbox')), sentAt: expect.any(String) },
         });

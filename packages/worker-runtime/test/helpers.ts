@@ -18,7 +18,11 @@ export function testEnv(overrides: Record<string, string> = {}): WorkerEnv {
 }
 
 /** The smallest valid email job: the runtime tests care about the job's name, not its payload. */
-export const anyEmail: JobData['email'] = { to: 'user@example.com', template: 'trial-expiry', data: {} };
+export const anyEmail: JobData['email'] = {
+  to: 'user@example.com',
+  template: 'trial-expiry',
+  data: { upgradeUrl: 'https://app.example.com/upgrade' },
+};
 
 export async function obliterateEmailQueue(env: WorkerEnv): Promise<void> {
   const queue = createQueue('email', { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX });

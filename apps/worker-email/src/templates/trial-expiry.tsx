@@ -16,7 +16,7 @@ export function TrialExpiryEmail({ name, daysLeft, upgradeUrl }: EmailTemplateDa
       heading={name ? `${name}, your trial is ending` : 'Your trial is ending'}
     >
       <Paragraph>Your free trial ends {whenItEnds(daysLeft)}. Upgrade to keep your jobs running without interruption.</Paragraph>
-      {upgradeUrl === undefined ? null : <ActionLink href={upgradeUrl} label="Upgrade now" />}
+      <ActionLink href={upgradeUrl} label="Upgrade now" />
     </Layout>
   );
 }

@@ -1,3 +1,8 @@
+export interface EmailAttachment {
+  filename: string;
+  content: Buffer;
+}
+
 export interface OutgoingEmail {
   from: string;
   to: string;
@@ -6,6 +11,7 @@ export interface OutgoingEmail {
   text: string;
   /** Extra headers, e.g. `List-Unsubscribe` on bulk mail. */
   headers?: Record<string, string>;
+  attachments?: EmailAttachment[];
 }
 
 export interface SendContext {

@@ -6,15 +6,10 @@ import type { OutgoingEmail } from './email-transport.js';
  */
 export function toEml(email: OutgoingEmail, meta: { date: Date; messageId: string; idempotencyKey: string }): string {
   const boundary = `nightshift-${meta.messageId.replace(/[^A-Za-z0-9]/g, '')}`;
-  const lines = [
-    `From: ${encodeHeader(email.from)}`,
-    `To: ${encodeHeader(email.to)}`,
-    `Subject: ${encodeHeader(email.subject)}`,
-    `Date: ${meta.date.toUTCString()}`,
-    `Message-ID: <${meta.messageId}>`,
-    `X-Idempotency-Key: ${encodeHeader(meta.idempotencyKey)}`,
-    ...Object.entries(email.headers ?? {}).map(([name, value]) => `${name}: ${encodeHeader(value)}`),
-    'MIME-Version: 1.0',
+  const attachments = email.attachments ?? [];
+  // With attachments the text and HTML alternatives are one part of a multipart/mixed message.
+  const mixed = `${boundary}-mixed`;
+  const alternative = [
     `Content-Type: multipart/alternative; boundary="${boundary}"`,
     '',
     `--${boundary}`,
@@ -28,6 +23,35 @@ export function toEml(email: OutgoingEmail, meta: { date: Date; messageId: strin
     '',
     base64Lines(email.html),
     `--${boundary}--`,
+  ];
+  const body =
+    attachments.length === 0
+      ? alternative
+      : [
+          `Content-Type: multipart/mixed; boundary="${mixed}"`,
+          '',
+          `--${mixed}`,
+          ...alternative,
+          ...attachments.flatMap((attachment) => [
+            `--${mixed}`,
+            `Content-Type: application/pdf; name="${attachment.filename}"`,
+            `Content-Disposition: attachment; filename="${attachment.filename}"`,
+            'Content-Transfer-Encoding: base64',
+            '',
+            base64Lines(attachment.content),
+          ]),
+          `--${mixed}--`,
+        ];
+  const lines = [
+    `From: ${encodeHeader(email.from)}`,
+    `To: ${encodeHeader(email.to)}`,
+    `Subject: ${encodeHeader(email.subject)}`,
+    `Date: ${meta.date.toUTCString()}`,
+    `Message-ID: <${meta.messageId}>`,
+    `X-Idempotency-Key: ${encodeHeader(meta.idempotencyKey)}`,
+    ...Object.entries(email.headers ?? {}).map(([name, value]) => `${name}: ${encodeHeader(value)}`),
+    'MIME-Version: 1.0',
+    ...body,
     '',
   ];
   return lines.join('\r\n');
@@ -37,10 +61,8 @@ function encodeHeader(value: string): string {
   return /^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`;
 }
 
-function base64Lines(text: string): string {
-  return (
-    Buffer.from(text, 'utf8')
-      .toString('base64')
-      .match(/.{1,76}/g) ?? []
-  ).join('\r\n');
+function base64Lines(content: string | Buffer): string {
+  return ((typeof content === 'string' ? Buffer.from(content, 'utf8') : content).toString('base64').match(/.{1,76}/g) ?? []).join(
+    '\r\n',
+  );
 }
