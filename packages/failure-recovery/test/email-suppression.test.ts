@@ -107,7 +107,7 @@ describe('a signed Resend event, then an email job', () => {
     const reader = address('reader');
     expect((await run(digest(reader))).failedReason).toBeNull();
     const request = stack.resend.requests.find((candidate) => (candidate.body as { to: string }).to === reader);
-    const headers = (request?.body as { headers?: Record<string, string> }).headers ?? {};
+    const headers = (request?.body as { headers?: Record<string, string> } | undefined)?.headers ?? {};
     expect(headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
     const link = /^<(.+)>$/.exec(headers['List-Unsubscribe'] ?? '')?.[1] ?? '';
     expect(link.startsWith(`${api.url}/v1/unsubscribe?`)).toBe(true);
