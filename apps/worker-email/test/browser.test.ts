@@ -85,10 +85,10 @@ describe.each([390, 1280])('every template at %i px', (width) => {
       const page = await browser.newPage({ viewport: { width, height: 900 } });
       try {
         await page.setContent(html, { waitUntil: 'load' });
-        const layout = await page.evaluate(() => ({
-          scrollWidth: document.documentElement.scrollWidth,
-          innerWidth: window.innerWidth,
-        }));
+        // A string, run in the page: this package compiles without the DOM's types.
+        const layout = (await page.evaluate(
+          '({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })',
+        )) as { scrollWidth: number; innerWidth: number };
         expect(layout.scrollWidth, 'no horizontal scroll').toBeLessThanOrEqual(layout.innerWidth);
 
         if (button) {
