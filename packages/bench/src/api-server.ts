@@ -40,6 +40,8 @@ export class ApiServer {
         ADMIN_USER: 'bench',
         ADMIN_PASSWORD: 'bench-admin-password',
         FILE_LINK_SECRET: 'bench-file-link-secret-0123456789abcdef',
+        UNSUBSCRIBE_LINK_SECRET: 'bench-unsubscribe-link-secret-0123456789',
+        RESEND_WEBHOOK_SECRET: `whsec_${Buffer.from('bench-resend-webhook-secret').toString('base64')}`,
         PUBLIC_BASE_URL: 'http://127.0.0.1',
         // The bench fills queues no worker drains: admission control would turn its load into 429s.
         ADMISSION_MAX_WAITING: '1000000000',
