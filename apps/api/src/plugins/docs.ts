@@ -15,6 +15,10 @@ const tags = [
   { name: 'contracts', description: "Each queue's payload and result as JSON Schema" },
   { name: 'queues', description: 'Job counts and workers; pause and resume' },
   { name: 'endpoints', description: 'Addresses that webhook jobs deliver to' },
+  {
+    name: 'email',
+    description: "Addresses email must not go to: Resend's bounce and complaint events, one-click unsubscribes, lifting them",
+  },
   { name: 'operations', description: 'Health and metrics for the platform, without a token' },
 ];
 
