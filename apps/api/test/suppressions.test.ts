@@ -55,6 +55,24 @@ describe('POST /v1/webhooks/resend', () => {
     expect(refused.json().error).toContain(`${to} is suppressed: bounced on `);
     expect(refused.json().error).toContain(`event ${event.headers['svix-id']}`);
 
+    // In a bulk request each suppressed job is named, and none is added.
+    const bulk = await t.app.inject({
+      method: 'POST',
+      url: '/v1/queues/email/jobs/bulk',
+      payload: {
+        jobs: [
+          { name: 'a', data: welcomeEmail() },
+          { name: 'b', data: welcomeEmail(to) },
+        ],
+      },
+      headers: auth(),
+    });
+    expect(bulk.statusCode).toBe(422);
+    expect(bulk.json().issues).toEqual([
+      { path: 'jobs[1].data.to', message: expect.stringMatching(/^is suppressed: bounced on /) },
+    ]);
+    expect(await t.app.queues.email.getJobCountByTypes('waiting', 'prioritized')).toBe(0);
+
     // The opt-in: a password reset the user asked for after fixing their mailbox.
     const reset = { to, template: 'reset-password', data: { resetUrl: 'https://example.com/r' }, ignoreSuppression: true };
     expect((await addEmail(reset)).statusCode).toBe(202);

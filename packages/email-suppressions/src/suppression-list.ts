@@ -97,6 +97,13 @@ export class SuppressionList {
     return raw === null ? undefined : (JSON.parse(raw) as Suppression);
   }
 
+  /** One round trip for many addresses (a bulk request): the suppression of each, in order, or undefined. */
+  async findMany(emails: readonly string[]): Promise<(Suppression | undefined)[]> {
+    if (emails.length === 0) return [];
+    const raws = await this.client.hmget(this.keys.list, ...emails.map(normalizeAddress));
+    return raws.map((raw) => (raw === null ? undefined : (JSON.parse(raw) as Suppression)));
+  }
+
   /** Suppresses each address, once per event id: a replay of the same event changes nothing. */
   suppress(
     emails: readonly string[],

@@ -37,8 +37,8 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
     // Email to a suppressed address is refused here already, so the producer hears of it at once.
     const isEmail = queueName === 'email';
     const suppressionErrors = isEmail ? (['EMAIL_SUPPRESSED'] as const) : [];
-    const checkRecipient = async (data: JobData[Q], field: string) => {
-      if (isEmail) await refuseSuppressed(app.suppressions, data as JobData['email'], field);
+    const checkRecipients = async (data: JobData[Q][], fieldOf: (index: number) => string) => {
+      if (isEmail) await refuseSuppressed(app.suppressions, data as JobData['email'][], fieldOf);
     };
 
     app.post(
@@ -73,7 +73,7 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
         const { name, opts } = request.body;
         const data = request.body.data as JobData[Q];
         const key = request.headers['idempotency-key'];
-        await checkRecipient(data, 'data.to');
+        await checkRecipients([data], () => 'data.to');
         const admit = () => app.admission.admit({ [queueName]: 1 });
         let added: AddedJob;
         if (key) added = await addJobOnce(queue, idempotency, key, { name, data, opts }, { log: request.log, admit });
@@ -111,8 +111,10 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
       async (request, reply) => {
-        for (const [index, job] of request.body.jobs.entries())
-          await checkRecipient(job.data as JobData[Q], `jobs[${index}].data.to`);
+        await checkRecipients(
+          request.body.jobs.map((job) => job.data as JobData[Q]),
+          (index) => `jobs[${index}].data.to`,
+        );
         await app.admission.admit({ [queueName]: request.body.jobs.length });
         const jobs = request.body.jobs.map(({ name, data, opts }) => ({
           name,
