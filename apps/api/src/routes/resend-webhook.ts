@@ -47,6 +47,8 @@ export interface ResendWebhookOptions {
 export const resendWebhookRoutes: FastifyPluginAsyncZod<ResendWebhookOptions> = async (app, { secret }) => {
   const resend = new Resend(VERIFY_ONLY_KEY);
   // The signature covers the exact bytes sent: the body is kept as text, and parsed only once verified.
+  // Here only: the app's JSON parser is replaced in this plugin's context.
+  app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   app.post(

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../errors/index.js';
 import { jsonResponse } from '../schemas/common.js';
-import { authenticatedErrors, bodyErrors, errorResponses } from '../schemas/errors.js';
+import { authenticatedErrors, bodylessErrors, errorResponses } from '../schemas/errors.js';
 
 const tags = ['email'];
 
@@ -93,7 +93,7 @@ export const suppressionRoutes: FastifyPluginAsyncZod = async (app) => {
         params,
         response: {
           200: jsonResponse('The suppression that was lifted', suppressionSchema),
-          ...errorResponses(...authenticatedErrors, ...bodyErrors, 'NOT_FOUND', 'SUPPRESSION_NOT_FOUND', 'REDIS_UNAVAILABLE'),
+          ...errorResponses(...authenticatedErrors, ...bodylessErrors, 'NOT_FOUND', 'SUPPRESSION_NOT_FOUND', 'REDIS_UNAVAILABLE'),
         },
       },
     },

@@ -2,7 +2,7 @@ import type { UnsubscribeLinks } from '@nightshift/email-suppressions';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../errors/index.js';
-import { bodyErrors, errorResponses } from '../schemas/errors.js';
+import { bodylessErrors, errorResponses } from '../schemas/errors.js';
 
 const linkQuery = z.object({
   email: z.email().max(254).describe('The address, as the link in the email gives it'),
@@ -76,7 +76,7 @@ export const unsubscribeRoutes: FastifyPluginAsyncZod<UnsubscribeRoutesOptions> 
         querystring: linkQuery,
         response: {
           200: htmlPage('The address is unsubscribed from bulk email'),
-          ...errorResponses(...bodyErrors, ...linkErrors, 'REDIS_UNAVAILABLE'),
+          ...errorResponses(...bodylessErrors, ...linkErrors, 'REDIS_UNAVAILABLE'),
         },
       },
     },
