@@ -36,7 +36,12 @@ describe('envSchema', () => {
   });
 
   it('names what is wrong', () => {
-    expect(problems({ NODE_ENV: 'production' })).toEqual(['RESEND_API_KEY', 'EMAIL_BRAND_ADDRESS', 'UNSUBSCRIBE_LINK_SECRET']);
+    expect(problems({ NODE_ENV: 'production' })).toEqual([
+      'RESEND_API_KEY',
+      'EMAIL_BRAND_ADDRESS',
+      'PUBLIC_BASE_URL',
+      'UNSUBSCRIBE_LINK_SECRET',
+    ]);
     expect(problems({ UNSUBSCRIBE_LINK_SECRET: 'short' })).toEqual(['UNSUBSCRIBE_LINK_SECRET']);
     expect(problems({ EMAIL_BRAND_COLOR: 'indigo', EMAIL_BRAND_LOGO_URL: 'logo.png', EMAIL_SUPPORT_ADDRESS: 'help' })).toEqual([
       'EMAIL_BRAND_LOGO_URL',

@@ -41,10 +41,7 @@ export const envSchema = z
     /** Where a reader can write with a question, shown in the footer. */
     EMAIL_SUPPORT_ADDRESS: z.email({ error: 'must be an email address' }).optional(),
     /** Where people reach the API: the unsubscribe links of bulk email point there. */
-    PUBLIC_BASE_URL: z
-      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-      .default('http://localhost:3000')
-      .transform((url) => url.replace(/\/+$/, '')),
+    PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     /** Signs the unsubscribe links; the API checks them with the same secret. */
     UNSUBSCRIBE_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   })
@@ -61,6 +58,13 @@ export const envSchema = z
         code: 'custom',
         path: ['EMAIL_BRAND_ADDRESS'],
         message: "is required in production: bulk mail must carry the sender's postal address",
+      });
+    }
+    if (env.NODE_ENV === 'production' && !env.PUBLIC_BASE_URL) {
+      context.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_BASE_URL'],
+        message: "is required in production: the API's address, where the unsubscribe links of bulk email must lead",
       });
     }
     if (env.NODE_ENV === 'production' && !env.UNSUBSCRIBE_LINK_SECRET) {
@@ -82,6 +86,7 @@ export const envSchema = z
   .transform((env) => ({
     ...env,
     EMAIL_FROM: env.EMAIL_FROM ?? OUTBOX_FROM,
+    PUBLIC_BASE_URL: (env.PUBLIC_BASE_URL ?? 'http://localhost:3000').replace(/\/+$/, ''),
     UNSUBSCRIBE_LINK_SECRET: env.UNSUBSCRIBE_LINK_SECRET ?? DEVELOPMENT_UNSUBSCRIBE_SECRET,
   }));
 
