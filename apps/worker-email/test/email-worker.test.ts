@@ -242,6 +242,9 @@ describe('email worker job timeout', () => {
     expect(job.attemptsMade).toBe(2);
     const keys = standIn.requests.map((request) => request.headers['idempotency-key']);
     expect(keys).toEqual([idempotencyKey(job), idempotencyKey(job)]);
+  });
+});
+
 describe('email worker and the suppression list', () => {
   const UNSUBSCRIBE_LINK_SECRET = 'a-worker-test-unsubscribe-secret-0123456789';
   const digest = (to: string): JobData['email'] => ({
