@@ -152,7 +152,7 @@ interface ErrorCase {
 
 const defaults: Record<string, string> = {
   queue: 'email',
-  id: 'no-such-job',
+  id: '00000000-0000-4000-8000-000000000000',
   reportId: 'q3',
   fileId: 'pdf-missing.pdf',
   email: 'nobody@example.com',

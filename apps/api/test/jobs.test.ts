@@ -162,7 +162,7 @@ describe('reading jobs', () => {
       finishedAt: null,
     });
     expect(Date.parse(response.json().createdAt)).toBeGreaterThan(0);
-    const missing = await get('/v1/queues/pdf/jobs/no-such-job');
+    const missing = await get('/v1/queues/pdf/jobs/00000000-0000-4000-8000-000000000000');
     expect(missing.statusCode).toBe(404);
     expect(missing.json().code).toBe('JOB_NOT_FOUND');
   });

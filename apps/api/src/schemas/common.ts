@@ -22,13 +22,23 @@ export const queueNameSchema = z.enum(queueNames as [QueueName, ...QueueName[]])
 /** The longest job id: scheduler runs are `repeat:<scheduler id>:<time>`. The router takes path parameters this long. */
 export const MAX_JOB_ID_LENGTH = 256;
 
-/** BullMQ ids: UUIDs we generate, and `repeat:<scheduler>:<time>` for scheduled runs. */
+/** What a scheduler id may hold: no ":", so `repeat:<id>:<time>` reads one way only. */
+export const SCHEDULER_ID_PATTERN = '[A-Za-z0-9_.-]{1,128}';
+
+/**
+ * The only job ids Nightshift issues: a UUID from `randomUUID` (every add, bulk and flow job) and
+ * `repeat:<scheduler id>:<epoch ms>` (a scheduler's runs, as BullMQ names them). BullMQ keeps a
+ * queue's own keys (`meta`, `events`, `repeat:<scheduler>`...) beside its jobs' under one prefix,
+ * so an id of any other form could reach one of them: it names no job, and answers 404.
+ */
+const JOB_ID = new RegExp(
+  `^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|repeat:${SCHEDULER_ID_PATTERN}:[0-9]{1,16})$`,
+);
+
 export const jobIdSchema = z
   .string()
-  .regex(
-    new RegExp(`^[A-Za-z0-9:_.-]{1,${MAX_JOB_ID_LENGTH}}$`),
-    `must be 1 to ${MAX_JOB_ID_LENGTH} characters of letters, digits, ":", "_", "." or "-"`,
-  );
+  .regex(JOB_ID, 'must be a job id Nightshift issued: a lowercase UUID, or repeat:<scheduler id>:<time> for a scheduled run')
+  .describe('A UUID, or `repeat:<scheduler id>:<epoch ms>` for a run of a job scheduler');
 
 export const queueParams = z.object({ queue: queueNameSchema });
 export const jobParams = z.object({ queue: queueNameSchema, id: jobIdSchema });

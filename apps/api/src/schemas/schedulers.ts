@@ -1,13 +1,14 @@
 import type { QueueName } from '@nightshift/contracts';
 import { getNextMillis } from 'bullmq';
 import { z } from 'zod';
+import { SCHEDULER_ID_PATTERN } from './common.js';
 import { contractDataSchema } from './contracts.js';
 import { schedulerExamples, withExamples } from './examples.js';
 import { jobNameSchema, jobOptionsSchema } from './jobs.js';
 
 export const schedulerIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9_.-]{1,128}$/, 'must be 1 to 128 characters of letters, digits, "_", "." or "-"');
+  .regex(new RegExp(`^${SCHEDULER_ID_PATTERN}$`), 'must be 1 to 128 characters of letters, digits, "_", "." or "-"');
 
 function isTimeZone(zone: string): boolean {
   try {

@@ -3,8 +3,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import helmet from 'helmet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HELMET_OPTIONS, recordHeaders } from '../src/plugins/security.js';
-import { auth, startTestApp, type TestApp, welcomeEmail } from './helpers.js';
+import { HELMET_OPTIONS, recordHeaders } from '../../src/plugins/security.js';
+import { auth, startTestApp, type TestApp, welcomeEmail } from '../helpers.js';
 
 let t: TestApp;
 beforeAll(async () => {
