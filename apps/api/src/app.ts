@@ -84,12 +84,13 @@ export async function buildApp(env: Env, options: BuildAppOptions = {}) {
   // Only at debug: a hook on every request costs each request, whether it logs or not.
   if (env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace') {
     app.addHook('onRequest', (request, _reply, done) => {
-      request.log.debug({ method: request.method, url: request.url }, 'incoming request');
+      request.log.debug({ method: request.method, url: loggedUrl(request.url) }, 'incoming request');
       done();
     });
   }
   app.addHook('onResponse', (request, reply, done) => {
-    const { method, url } = request;
+    const { method } = request;
+    const url = loggedUrl(request.url);
     request.log.info({ method, url, statusCode: reply.statusCode, responseTimeMs: reply.elapsedTime }, 'request completed');
     done();
   });
@@ -161,6 +162,13 @@ function admissionLimits(env: Env): AdmissionPluginOptions['limits'] {
       { maxWaiting: env.ADMISSION_MAX_WAITING[queue], maxMemoryShare: env.ADMISSION_MAX_MEMORY_SHARE[queue] },
     ]),
   ) as AdmissionPluginOptions['limits'];
+}
+
+const LINK_SIGNATURE = /([?&]signature=)[^&#]*/gi;
+
+/** A request's URL for the logs: a signed download link's signature is a credential for days, so whoever reads logs must not get it. */
+export function loggedUrl(url: string): string {
+  return url.includes('?') ? url.replace(LINK_SIGNATURE, '$1[redacted]') : url;
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,5 +1,5 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ const appDir = new URL('../..', import.meta.url).pathname;
 export class BuiltApi {
   readonly lines: Record<string, unknown>[] = [];
   private stderrText = '';
+  private readonly lineRead = new EventEmitter();
   private readonly exited: Promise<unknown>;
 
   private constructor(
@@ -31,6 +32,7 @@ export class BuiltApi {
       } catch {
         this.lines.push({ msg: text });
       }
+      this.lineRead.emit('line');
     });
     this.exited = once(child, 'exit');
   }
@@ -80,6 +82,18 @@ export class BuiltApi {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     throw new Error(`the built API did not answer /healthz within ${timeoutMs} ms:\n${this.tail()}`);
+  }
+
+  /** The log lines that match, once there are `count` of them. */
+  async linesMatching(match: (line: Record<string, unknown>) => boolean, count = 1, timeoutMs = 20_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.lines.filter(match);
+      if (found.length >= count) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`${found.length} of ${count} log lines within ${timeoutMs} ms:\n${this.tail()}`);
+      await Promise.race([once(this.lineRead, 'line'), new Promise((resolve) => setTimeout(resolve, left).unref())]);
+    }
   }
 
   /** A request with the bearer token unless `headers` says otherwise. */
