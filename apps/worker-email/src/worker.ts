@@ -17,7 +17,7 @@ export const DEFAULT_EMAIL_CONCURRENCY = 10;
 /** Everything `main.ts` starts, so a test can start the same worker with other timings. */
 export function emailWorkerOptions(env: Env, logger: Logger): StartWorkerOptions<'email'> {
   const { transport, storage } = createTransport(env, logger);
-  const metrics = new WorkerMetrics();
+  const metrics = new WorkerMetrics('email');
   const suppressedSends = new Counter({
     name: 'nightshift_email_suppressed_total',
     help: 'Emails not sent because the recipient is suppressed (bounced, complained, unsubscribed from bulk mail)',

@@ -73,6 +73,8 @@ export const workerEnvShape = {
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).optional(),
   /** 0 picks a free port (tests); production sets a fixed one for the scraper. */
   METRICS_PORT: portFromEnv.default(9_100),
+  /** The address /healthz and /metrics bind: 0.0.0.0 in a container, loopback by default so a host does not expose them. */
+  HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
   /**

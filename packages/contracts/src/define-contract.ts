@@ -28,6 +28,11 @@ export interface JobContract<Data extends z.ZodType = z.ZodType, Result extends 
    * read and re-enable them, and `@nightshift/jobs`' `EndpointStore` keeps them in Redis.
    */
   readonly endpoints?: boolean;
+  /**
+   * The job names its producers use. Worker metrics count jobs per name for these and under
+   * `other` for any other name: names are chosen by clients, and each new one would be a new series.
+   */
+  readonly jobNames?: readonly string[];
 }
 
 /**

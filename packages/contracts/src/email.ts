@@ -160,6 +160,7 @@ export const emailContract = defineContract({
   data: emailJobSchema,
   result: emailResultSchema,
   upcasters: [requireUpgradeUrl],
+  jobNames: emailTemplates,
   examples: [
     {
       to: 'ada@example.com',

@@ -68,6 +68,8 @@ export const imageProcessingContract = defineContract({
   data: imageProcessingJobSchema,
   result: imageProcessingResultSchema,
   upcasters: [],
+  // The report-delivery flow's thumbnails, and one name per kind of work.
+  jobNames: ['thumbnail', 'resize', 'crop', 'convert'],
   // One per operation, then a chain of them.
   examples: [
     { imageId: 'img1', operations: [{ type: 'resize', params: { width: 720 } }] },

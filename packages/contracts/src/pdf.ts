@@ -33,6 +33,7 @@ export const pdfContract = defineContract({
   data: pdfJobSchema,
   result: pdfResultSchema,
   upcasters: [],
+  jobNames: ['render-report', 'report'],
   examples: [
     { reportId: 'r-1', userId: 'u_1', format: 'pdf' },
     { reportId: 'r-1', userId: 'u_1', format: 'xlsx' },

@@ -45,6 +45,7 @@ export const webhookContract = defineContract({
   data: webhookJobSchema,
   result: webhookResultSchema,
   upcasters: [],
+  jobNames: ['deliver'],
   endpoints: true,
   examples: [
     {

@@ -9,6 +9,7 @@ export interface HealthServer {
 
 /** `/healthz` answers 200 while the worker takes jobs and 503 once it is shutting down; `/metrics` is Prometheus text. */
 export async function startHealthServer(
+  host: string,
   port: number,
   registry: Registry,
   health: () => { healthy: boolean; details: Record<string, unknown> },
@@ -32,7 +33,7 @@ export async function startHealthServer(
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, resolve);
+    server.listen(port, host, resolve);
   });
   return {
     port: (server.address() as AddressInfo).port,

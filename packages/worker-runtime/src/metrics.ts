@@ -1,6 +1,19 @@
+import { type JobContract, jobContracts, type QueueName } from '@nightshift/contracts';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
-/** Per queue and job name, so a dashboard can tell a slow template from a slow queue. */
+/** The `name` label of every job whose name its contract does not list in `jobNames`. */
+export const OTHER_JOB_NAME = 'other';
+
+/**
+ * The `name` label of a queue's jobs: the name itself when the contract lists it, else `other`.
+ * Clients choose job names, so labelling by any name would let them add series without bound.
+ */
+export function jobNameLabel(queue: QueueName): (name: string) => string {
+  const known = new Set((jobContracts[queue] as JobContract).jobNames ?? []);
+  return (name) => (known.has(name) ? name : OTHER_JOB_NAME);
+}
+
+/** Per queue and job name (those of the contract, the rest as `other`), so a dashboard can tell a slow template from a slow queue. */
 export class WorkerMetrics {
   readonly registry = new Registry();
   readonly completed: Counter<'queue' | 'name'>;
@@ -10,8 +23,11 @@ export class WorkerMetrics {
   readonly rateLimited: Counter<'queue' | 'name'>;
   readonly heldBack: Counter<'queue' | 'name' | 'version'>;
   readonly duration: Histogram<'queue' | 'name' | 'status'>;
+  /** A job's `name` label. */
+  readonly nameLabel: (name: string) => string;
 
-  constructor() {
+  constructor(queue: QueueName) {
+    this.nameLabel = jobNameLabel(queue);
     const labelNames = ['queue', 'name'] as const;
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'nightshift_worker_' });

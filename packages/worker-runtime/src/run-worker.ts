@@ -57,7 +57,7 @@ export interface RunningWorker<Q extends QueueName> {
 export async function startWorker<Q extends QueueName>(options: StartWorkerOptions<Q>): Promise<RunningWorker<Q>> {
   const { queue, env, logger } = options;
   if (options.storage) await checkStorageAtStart(options.storage, (message) => logger.warn(message));
-  const metrics = options.metrics ?? new WorkerMetrics();
+  const metrics = options.metrics ?? new WorkerMetrics(queue);
   // One extra connection per process: it checks Redis's configuration, then listens for cancellations.
   const control = createRedisClient('worker', env.REDIS_URL);
   control.on('error', (error) => logger.warn({ err: error }, 'redis control connection error'));
@@ -90,7 +90,7 @@ export async function startWorker<Q extends QueueName>(options: StartWorkerOptio
   });
 
   let closing: Promise<boolean> | undefined;
-  const health: HealthServer = await startHealthServer(env.METRICS_PORT, metrics.registry, () => ({
+  const health: HealthServer = await startHealthServer(env.HEALTH_HOST, env.METRICS_PORT, metrics.registry, () => ({
     healthy: closing === undefined && worker.isRunning(),
     details: { queue, running: worker.isRunning(), redis: control.status },
   }));
@@ -103,6 +103,7 @@ export async function startWorker<Q extends QueueName>(options: StartWorkerOptio
       concurrency: worker.concurrency,
       redis: redactRedisUrl(env.REDIS_URL),
       prefix: env.QUEUE_PREFIX,
+      healthHost: env.HEALTH_HOST,
       healthPort: health.port,
       lockDurationMs: worker.opts.lockDuration,
       stalledIntervalMs: worker.opts.stalledInterval,
@@ -304,7 +305,7 @@ async function rateLimited<Q extends QueueName>(
         `first at ${new Date(since).toISOString()}, told to wait ${waitMs} ms more; last answer: ${error.message}`,
     );
   }
-  metrics.rateLimited.inc({ queue, name: job.name });
+  metrics.rateLimited.inc({ queue, name: metrics.nameLabel(job.name) });
   const pauseMs = Math.min(waitMs, env.WORKER_RATE_LIMIT_MAX_PAUSE_MS);
   // Deprecated in favour of `queue.rateLimit`, which writes the same key: the worker saves a Queue connection.
   await worker().rateLimit(pauseMs);
@@ -337,7 +338,7 @@ function heldBackReporting(
   return {
     windowMs: env.CONTRACT_SKEW_WINDOW_MS,
     onHeldBack: (job, { recordedVersion, workerVersion, retryAt, deadline }) => {
-      metrics.heldBack.inc({ queue: job.queueName, name: job.name, version: String(recordedVersion) });
+      metrics.heldBack.inc({ queue: job.queueName, name: metrics.nameLabel(job.name), version: String(recordedVersion) });
       logger.warn(
         {
           ...jobFields(job),
@@ -414,7 +415,8 @@ function observe(
 
   // Label objects per job name, built once: no spread per job, and prom-client sees the same shapes.
   const labelSets = new Map<string, { job: JobLabels; completed: DurationLabels; failed: DurationLabels }>();
-  const labelsOf = (name: string) => {
+  const labelsOf = (jobName: string) => {
+    const name = metrics.nameLabel(jobName);
     let sets = labelSets.get(name);
     if (!sets) {
       sets = { job: { queue, name }, completed: { queue, name, status: 'completed' }, failed: { queue, name, status: 'failed' } };

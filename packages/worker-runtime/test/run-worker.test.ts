@@ -82,35 +82,37 @@ describe('startWorker', () => {
   it('counts completed, failed, retried and permanently failed jobs per name, and alerts once per permanent failure', async () => {
     const webhook = await startWebhookRecorder();
     const env = testEnv({ ALERT_WEBHOOK_URL: webhook.url });
+    // Names the email contract lists, so each is a label of its own.
+    const [ok, flaky, doomedName, invalidName] = ['welcome', 'invoice', 'reset-password', 'weekly-digest'] as const;
     const { running, queue } = await start(env, async (job) => {
-      if (job.name === 'flaky' && job.attemptsMade === 0) throw new Error('flaky: first attempt fails');
-      if (job.name === 'doomed') throw new Error('doomed: fails every time');
-      if (job.name === 'invalid') throw new UnrecoverableError('invalid: no point retrying');
+      if (job.name === flaky && job.attemptsMade === 0) throw new Error('flaky: first attempt fails');
+      if (job.name === doomedName) throw new Error('doomed: fails every time');
+      if (job.name === invalidName) throw new UnrecoverableError('invalid: no point retrying');
       return sent();
     });
     // ok + flaky complete; flaky fails once, doomed twice, invalid once.
     const settled = Promise.all([events(running, 'completed', 2), events(running, 'failed', 4)]);
     const opts = { attempts: 2, backoff: { type: 'fixed', delay: 10 } };
     const [, , doomed, invalid] = await queue.addBulk(
-      ['ok', 'flaky', 'doomed', 'invalid'].map((name) => ({ name, data: anyEmail, opts })),
+      [ok, flaky, doomedName, invalidName].map((name) => ({ name, data: anyEmail, opts })),
     );
     await settled;
 
     const { status, text } = await get(running.healthPort, '/metrics');
     expect(status).toBe(200);
     const value = (metric: string, name: string) => metricValue(text, metric, { queue: 'email', name });
-    expect(value('nightshift_jobs_completed_total', 'ok')).toBe(1);
-    expect(value('nightshift_jobs_completed_total', 'flaky')).toBe(1);
-    expect(value('nightshift_jobs_failed_total', 'flaky')).toBe(1);
-    expect(value('nightshift_jobs_failed_total', 'doomed')).toBe(2);
-    expect(value('nightshift_jobs_failed_total', 'invalid')).toBe(1);
-    expect(value('nightshift_jobs_retried_total', 'flaky')).toBe(1);
-    expect(value('nightshift_jobs_retried_total', 'doomed')).toBe(1);
-    expect(value('nightshift_jobs_retried_total', 'invalid')).toBeUndefined();
-    expect(value('nightshift_jobs_permanently_failed_total', 'doomed')).toBe(1);
-    expect(value('nightshift_jobs_permanently_failed_total', 'invalid')).toBe(1);
-    expect(value('nightshift_jobs_permanently_failed_total', 'flaky')).toBeUndefined();
-    expect(metricValue(text, 'nightshift_job_duration_seconds_count', { name: 'flaky', status: 'failed' })).toBe(1);
+    expect(value('nightshift_jobs_completed_total', ok)).toBe(1);
+    expect(value('nightshift_jobs_completed_total', flaky)).toBe(1);
+    expect(value('nightshift_jobs_failed_total', flaky)).toBe(1);
+    expect(value('nightshift_jobs_failed_total', doomedName)).toBe(2);
+    expect(value('nightshift_jobs_failed_total', invalidName)).toBe(1);
+    expect(value('nightshift_jobs_retried_total', flaky)).toBe(1);
+    expect(value('nightshift_jobs_retried_total', doomedName)).toBe(1);
+    expect(value('nightshift_jobs_retried_total', invalidName)).toBeUndefined();
+    expect(value('nightshift_jobs_permanently_failed_total', doomedName)).toBe(1);
+    expect(value('nightshift_jobs_permanently_failed_total', invalidName)).toBe(1);
+    expect(value('nightshift_jobs_permanently_failed_total', flaky)).toBeUndefined();
+    expect(metricValue(text, 'nightshift_job_duration_seconds_count', { name: flaky, status: 'failed' })).toBe(1);
 
     // Every failed event has fired: stopping the worker, then the webhook, leaves the count final.
     await running.close();
@@ -122,11 +124,11 @@ describe('startWorker', () => {
           event: 'job.permanently_failed',
           queue: 'email',
           jobId: doomed?.id,
-          name: 'doomed',
+          name: doomedName,
           attemptsMade: 2,
           failedReason: 'doomed: fails every time',
         }),
-        expect.objectContaining({ jobId: invalid?.id, name: 'invalid', attemptsMade: 1 }),
+        expect.objectContaining({ jobId: invalid?.id, name: invalidName, attemptsMade: 1 }),
       ]),
     );
   });
@@ -177,9 +179,7 @@ describe('startWorker', () => {
       workerVersion: jobContracts.email.version,
     });
     const metrics = (await get(running.healthPort, '/metrics')).text;
-    expect(metricValue(metrics, 'nightshift_jobs_held_back_total', { name: 'from-a-newer-api', version: String(newer) })).toBe(
-      holds.length,
-    );
+    expect(metricValue(metrics, 'nightshift_jobs_held_back_total', { name: 'other', version: String(newer) })).toBe(holds.length);
     const failure = lines.find((line) => line.msg === 'job permanently failed');
     expect(failure).toMatchObject({
       jobId: job.id,
@@ -265,7 +265,7 @@ describe('startWorker', () => {
     // One attempt allowed, one made: the rate-limited run did not count.
     expect(done?.attemptsMade).toBe(1);
     const { text } = await get(running.healthPort, '/metrics');
-    expect(metricValue(text, 'nightshift_jobs_rate_limited_total', { name: 'limited' })).toBe(1);
+    expect(metricValue(text, 'nightshift_jobs_rate_limited_total', { name: 'other' })).toBe(1);
   });
 
   it('delays a job whose storage did not answer by its backoff, without spending an attempt, however often', async () => {
