@@ -4,7 +4,7 @@ import { UnsubscribeLinks } from '@nightshift/email-suppressions';
 import Fastify, { LogController } from 'fastify';
 import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { pino } from 'pino';
-import type { Env } from './env.js';
+import { adminPasswordWeakness, type Env } from './env.js';
 import { FileLinks } from './lib/file-links.js';
 import { serializeError } from './lib/log-errors.js';
 import { type AdmissionPluginOptions, admissionPlugin } from './plugins/admission.js';
@@ -43,6 +43,8 @@ export async function buildApp(env: Env, options: BuildAppOptions = {}) {
     // cost job POSTs about a third of their throughput in packages/bench.
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
+    // Off unless set: X-Forwarded-For is whatever the client wrote, unless a proxy we trust wrote it.
+    trustProxy: env.TRUST_PROXY,
     bodyLimit: env.BODY_LIMIT_BYTES,
     // Without it a stalled client holds its connection (and an upload's buffers) for ever; REQUEST_TIMEOUT_MS is below.
     connectionTimeout: env.CONNECTION_IDLE_TIMEOUT_MS,
@@ -127,7 +129,19 @@ export async function buildApp(env: Env, options: BuildAppOptions = {}) {
   await app.register(healthRoutes);
 
   if (env.ADMIN_USER && env.ADMIN_PASSWORD) {
-    await app.register(bullBoardPlugin, { prefix: BULL_BOARD_PATH, user: env.ADMIN_USER, password: env.ADMIN_PASSWORD });
+    await app.register(bullBoardPlugin, {
+      prefix: BULL_BOARD_PATH,
+      user: env.ADMIN_USER,
+      password: env.ADMIN_PASSWORD,
+      loginFailures: { max: env.ADMIN_LOGIN_MAX_FAILURES, windowMs: env.ADMIN_LOGIN_WINDOW_MS },
+    });
+    const weakness = adminPasswordWeakness(env.ADMIN_PASSWORD, env.ADMIN_USER);
+    // Production refuses to start with it (env.ts); elsewhere it is said once, at start.
+    if (weakness) app.log.warn(`ADMIN_PASSWORD ${weakness}: production refuses to start with it`);
+    app.log.info(
+      { maxFailures: env.ADMIN_LOGIN_MAX_FAILURES, windowMs: env.ADMIN_LOGIN_WINDOW_MS },
+      `dashboard at ${BULL_BOARD_PATH}: failed logins are limited per client across instances`,
+    );
   } else {
     app.log.warn(`ADMIN_USER and ADMIN_PASSWORD are not set: the dashboard at ${BULL_BOARD_PATH} is off`);
   }

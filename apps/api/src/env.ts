@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { booleanFromEnv, commonEnvShape, healthPortFromManifest } from '@nightshift/config';
 import { isQueueName, type QueueName, queueNames } from '@nightshift/contracts';
 import { DEVELOPMENT_UNSUBSCRIBE_SECRET } from '@nightshift/email-suppressions';
@@ -37,6 +38,50 @@ const perQueue = (value: z.ZodType<number>, fallback: number) =>
       return Object.fromEntries(queueNames.map((queue) => [queue, named[queue] ?? everyQueue])) as Record<QueueName, number>;
     });
 
+const isIpOrRange = (address: string) => {
+  const [ip = '', bits, ...rest] = address.split('/');
+  return isIP(ip) !== 0 && rest.length === 0 && (bits === undefined || /^\d{1,3}$/.test(bits));
+};
+// The names proxy-addr (Fastify's trustProxy) gives to address ranges.
+const proxyRanges = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * `TRUST_PROXY`, as Fastify's `trustProxy` takes it: off (the default: the client is the socket's
+ * peer), `true` (every hop), or the proxies' addresses and CIDR ranges. Not a number of hops:
+ * Fastify no longer trusts one, as it cannot tell a proxy from a client that wrote the header.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .default('false')
+  .transform((value, ctx): boolean | string[] => {
+    if (value === 'false' || value === '') return false;
+    if (value === 'true') return true;
+    const addresses = value.split(',').map((item) => item.trim());
+    const bad = addresses.find((address) => !proxyRanges.includes(address) && !isIpOrRange(address));
+    if (bad === undefined) return addresses;
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be false, true, or comma-separated addresses and CIDR ranges (or ${proxyRanges.join(', ')}); "${bad}" is none of these`,
+    });
+    return z.NEVER;
+  });
+/** Passwords that ship in examples and tutorials: the first ones a guesser tries. */
+const knownDefaultPasswords = ['password', 'changeme', 'admin', 'secret', 'nightshift', 'letmein', '123456', 'qwerty'];
+export const MIN_ADMIN_PASSWORD_LENGTH = 16;
+
+/** Why a dashboard password is too weak for production, or undefined. */
+export function adminPasswordWeakness(password: string, user: string | undefined): string | undefined {
+  if (password.length < MIN_ADMIN_PASSWORD_LENGTH) return `must be at least ${MIN_ADMIN_PASSWORD_LENGTH} characters`;
+  const lower = password.toLowerCase();
+  const known = knownDefaultPasswords.find((word) => lower.includes(word));
+  if (known) return `must not contain a well-known default such as "${known}"`;
+  // A user name of a letter or two is in most passwords; a longer one is the guesser's first try.
+  if (user && user.length > 3 && lower.includes(user.toLowerCase())) return 'must not contain ADMIN_USER';
+  if (new Set(password).size < 6) return 'must not repeat a few characters: use a random one (openssl rand -base64 24)';
+  return undefined;
+}
+
 const bytes = (max: number) => z.coerce.number().int().min(1).max(max);
 const MiB = 1024 * 1024;
 
@@ -69,7 +114,7 @@ export const envSchema = z
     BODY_LIMIT_BYTES: bytes(64 * MiB).default(256 * 1024),
     IMAGE_MAX_BYTES: bytes(512 * MiB).default(20 * MiB),
     REPORT_MAX_BYTES: bytes(512 * MiB).default(10 * MiB),
-    /** Requests per token (per IP without a valid token) per window, per API instance. */
+    /** Requests per token (per IP without a valid token) per window, counted in Redis: one budget across every API instance. */
     RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(1_000_000).default(600),
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
     /** Admission control, per queue: jobs waiting to run (waiting, prioritized, delayed) past which enqueues answer 429. */
@@ -84,6 +129,12 @@ export const envSchema = z
     COMPLETED_JOBS_KEEP_SECONDS: perQueue(z.coerce.number().int().min(1).max(31_536_000), 60 * 60),
     /** Per queue: at most this many completed jobs are kept, the oldest removed first (removeOnComplete.count). */
     COMPLETED_JOBS_KEEP_COUNT: perQueue(z.coerce.number().int().min(1).max(10_000_000), 10_000),
+
+    /** Failed dashboard logins per client IP per window, counted in Redis across instances; then 429 until the window ends. */
+    ADMIN_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1_000).default(10),
+    ADMIN_LOGIN_WINDOW_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(900_000),
+    /** Whose address is the client's: behind a load balancer, the one it appends to X-Forwarded-For (see `trustProxy`). */
+    TRUST_PROXY: trustProxy,
     /** How long in-flight requests may take to finish after SIGTERM before the process exits anyway. */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   })
@@ -93,6 +144,10 @@ export const envSchema = z
     if (env.API_TOKENS.length === 0) required('API_TOKENS');
     if (!env.ADMIN_USER) required('ADMIN_USER');
     if (!env.ADMIN_PASSWORD) required('ADMIN_PASSWORD');
+    else {
+      const weakness = adminPasswordWeakness(env.ADMIN_PASSWORD, env.ADMIN_USER);
+      if (weakness) ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: `${weakness} in production` });
+    }
     if (!env.FILE_LINK_SECRET) required('FILE_LINK_SECRET');
     // Its fallback, localhost, would put links in emails that lead nowhere.
     if (!env.PUBLIC_BASE_URL) required('PUBLIC_BASE_URL');

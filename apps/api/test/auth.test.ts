@@ -5,7 +5,8 @@ import { ADMIN, adminAuth, auth, ROTATED_TOKEN, startTestApp, type TestApp, TOKE
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp();
+  // These tests send wrong dashboard credentials on purpose, more often than a client may.
+  t = await startTestApp({ ADMIN_LOGIN_MAX_FAILURES: '1000' });
   // The board's job routes get a job that exists.
   await t.app.queues.email.add('welcome', welcomeEmail(), { jobId: 'board-job' });
 });

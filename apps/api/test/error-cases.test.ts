@@ -171,6 +171,8 @@ function casesFor({ name, method, path, takesBody }: DocumentedOperation): Error
   if (path.startsWith('/v1/') && !signedRoutes.includes(path)) {
     add('UNAUTHORIZED', { headers: {} });
     add('RATE_LIMITED', { headers: auth(ROTATED_TOKEN) }, { limited: true });
+    // The rate limit is counted in Redis, so every /v1 route needs it.
+    add('REDIS_UNAVAILABLE', {}, { redisDown: true });
   }
   if (path.includes('{queue}')) add('QUEUE_NOT_FOUND', { url: fill(path, { queue: 'sms' }) });
   const idParam = /\{(id|reportId|fileId|email)\}/.exec(path)?.[1];

@@ -38,7 +38,7 @@ export class ApiServer {
         STORAGE_DIR: storageDir,
         API_TOKENS: API_TOKEN,
         ADMIN_USER: 'bench',
-        ADMIN_PASSWORD: 'bench-admin-password',
+        ADMIN_PASSWORD: 'qL7-dashboard-passphrase-w4Zx',
         FILE_LINK_SECRET: 'bench-file-link-secret-0123456789abcdef',
         UNSUBSCRIBE_LINK_SECRET: 'bench-unsubscribe-link-secret-0123456789',
         RESEND_WEBHOOK_SECRET: `whsec_${Buffer.from('bench-resend-webhook-secret').toString('base64')}`,

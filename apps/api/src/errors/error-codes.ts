@@ -132,7 +132,7 @@ export const errorCodes = {
   RATE_LIMITED: {
     status: 429,
     description:
-      'This token (without a valid token, this IP) used up its requests for the window: retry after `Retry-After` seconds.',
+      'This token (without a valid token, this IP) used up its requests for the window, or this IP its failed dashboard logins: retry after `Retry-After` seconds.',
   },
   QUEUE_FULL: {
     status: 429,

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { RateLimitPluginOptions } from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { LinkCheck } from '../lib/file-links.js';
 import { sendError } from './errors.js';
 
@@ -56,13 +57,48 @@ export function bearerAuth(tokens: TokenSet): onRequestHookHandler {
   };
 }
 
-/** HTTP basic auth for the dashboard: every page, asset and API route behind it. */
-export function basicAuth(user: string, password: string): onRequestHookHandler {
+/**
+ * @fastify/rate-limit's Redis store under the queue prefix: every API instance counts against one
+ * budget. A Redis that does not answer fails the request (503) rather than lifting the limit.
+ */
+export function redisRateLimitStore(
+  app: FastifyInstance,
+  name: string,
+): Pick<RateLimitPluginOptions, 'redis' | 'nameSpace' | 'skipOnError'> {
+  return { redis: app.redis, nameSpace: `${app.queuePrefix}:${name}:`, skipOnError: false };
+}
+
+/** Checks a client's failed logins: peeks before the password is compared, counts a failure after. */
+export type LoginLimiter = (
+  request: FastifyRequest,
+  callOptions?: { increment?: boolean },
+) => Promise<{ isAllowed: true } | { isAllowed: false; remaining: number; ttlInSeconds: number; max: number }>;
+
+/**
+ * HTTP basic auth for the dashboard: every page, asset and API route behind it. A client that
+ * used up its failed logins gets 429 until its window ends, right credentials or not, so a
+ * password cannot be guessed at the speed of the network.
+ */
+export function basicAuth(user: string, password: string, failedLogins: LoginLimiter): onRequestHookHandler {
   const expected = digest(`${user}:${password}`);
   return async (request: FastifyRequest, reply: FastifyReply) => {
+    const before = await failedLogins(request, { increment: false });
+    if (!before.isAllowed && before.remaining === 0) {
+      await sendError(
+        reply,
+        'RATE_LIMITED',
+        `too many failed dashboard logins from ${request.ip}: retry in ${before.ttlInSeconds} s`,
+        {
+          headers: { 'retry-after': String(before.ttlInSeconds) },
+        },
+      );
+      return;
+    }
     const encoded = /^Basic +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     const given = digest(encoded ? Buffer.from(encoded, 'base64').toString('utf8') : '');
     if (timingSafeEqual(given, expected)) return;
+    // A request without credentials is the browser asking for them, not a guess.
+    if (encoded) await failedLogins(request);
     // Sent, not thrown: the dashboard's routes have Bull Board's own error handler.
     await sendError(reply, 'UNAUTHORIZED', 'admin credentials are missing or wrong', {
       headers: { 'www-authenticate': 'Basic realm="Nightshift admin", charset="UTF-8"' },

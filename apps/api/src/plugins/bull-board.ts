@@ -1,11 +1,12 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
+import rateLimit from '@fastify/rate-limit';
 import { contractJsonSchema, queueNames } from '@nightshift/contracts';
 import type { Job } from 'bullmq';
 import type { FastifyPluginAsync } from 'fastify';
 import { BRAND_NAME, logoMarkSvg, svgDataUrl } from '../lib/brand.js';
-import { basicAuth } from './auth.js';
+import { basicAuth, redisRateLimitStore } from './auth.js';
 
 export const BULL_BOARD_PATH = '/admin/queues';
 
@@ -39,7 +40,14 @@ class TimeOrderedAdapter extends BullMQAdapter {
 }
 
 /** Bull Board for every contract queue, behind basic auth: the onRequest hook covers its pages, assets and API. */
-export const bullBoardPlugin: FastifyPluginAsync<{ user: string; password: string }> = async (app, { user, password }) => {
+export interface BullBoardOptions {
+  user: string;
+  password: string;
+  /** Failed logins a client (by IP) may make per window before every login answers 429. */
+  loginFailures: { max: number; windowMs: number };
+}
+
+export const bullBoardPlugin: FastifyPluginAsync<BullBoardOptions> = async (app, { user, password, loginFailures }) => {
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
   const logo = svgDataUrl(logoMarkSvg);
@@ -61,6 +69,13 @@ export const bullBoardPlugin: FastifyPluginAsync<{ user: string; password: strin
       },
     },
   });
-  app.addHook('onRequest', basicAuth(user, password));
+  await app.register(rateLimit, {
+    ...redisRateLimitStore(app, 'admin-login-failures'),
+    global: false,
+    max: loginFailures.max,
+    timeWindow: loginFailures.windowMs,
+    keyGenerator: (request) => `ip:${request.ip}`,
+  });
+  app.addHook('onRequest', basicAuth(user, password, app.createRateLimit()));
   await app.register(serverAdapter.registerPlugin());
 };

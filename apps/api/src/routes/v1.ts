@@ -3,7 +3,7 @@ import { endpointQueueNames, isQueueName, queueNames } from '@nightshift/contrac
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ApiError } from '../errors/index.js';
 import type { FileLinks } from '../lib/file-links.js';
-import { bearerAuth, TokenSet } from '../plugins/auth.js';
+import { bearerAuth, redisRateLimitStore, TokenSet } from '../plugins/auth.js';
 import { sendError } from '../plugins/errors.js';
 import { contractRoutes } from './contracts.js';
 import { endpointRoutes } from './endpoints.js';
@@ -22,10 +22,11 @@ export interface V1Options {
   links: FileLinks;
 }
 
-/** Everything under /v1: rate limited per token, then authenticated, including unknown paths (401 before 404). */
+/** Everything under /v1: rate limited per token (in Redis, so one budget across instances), then authenticated, including unknown paths (401 before 404). */
 export const v1Routes: FastifyPluginAsyncZod<V1Options> = async (app, options) => {
   const tokens = new TokenSet(options.tokens);
   await app.register(rateLimit, {
+    ...redisRateLimitStore(app, 'rate-limit'),
     global: false,
     max: options.rateLimit.max,
     timeWindow: options.rateLimit.windowMs,

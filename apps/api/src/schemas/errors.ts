@@ -65,8 +65,11 @@ export function declaredErrorCodes(response: unknown): ErrorCode[] {
   );
 }
 
-/** What every /v1 route can answer before it runs: the rate limit comes first, then the bearer token. */
-export const authenticatedErrors = ['RATE_LIMITED', 'UNAUTHORIZED'] as const satisfies readonly ErrorCode[];
+/**
+ * What every /v1 route can answer before it runs: the rate limit comes first (kept in Redis, so
+ * 503 when Redis does not answer), then the bearer token.
+ */
+export const authenticatedErrors = ['RATE_LIMITED', 'UNAUTHORIZED', 'REDIS_UNAVAILABLE'] as const satisfies readonly ErrorCode[];
 
 /**
  * What Fastify's body parsing answers on a POST, PUT or DELETE that takes a body: a JSON (or

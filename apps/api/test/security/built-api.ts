@@ -34,7 +34,8 @@ export class BuiltApi {
       }
       this.lineRead.emit('line');
     });
-    this.exited = once(child, 'exit');
+    // 'close', not 'exit': by then stderr has been read whole.
+    this.exited = once(child, 'close');
   }
 
   /**
@@ -62,7 +63,12 @@ export class BuiltApi {
     };
     const child = spawn(process.execPath, ['dist/server.js'], { cwd: appDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const api = new BuiltApi(`http://127.0.0.1:${port}`, env, child, storage);
-    await api.waitHealthy();
+    try {
+      await api.waitHealthy();
+    } catch (error) {
+      await api.stop();
+      throw error;
+    }
     return api;
   }
 
