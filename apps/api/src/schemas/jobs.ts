@@ -1,4 +1,5 @@
 import type { QueueName } from '@nightshift/contracts';
+import { PRIORITY_LIMIT } from 'bullmq';
 import { jobTimeoutSchema } from '@nightshift/jobs';
 import { z } from 'zod';
 import { contractDataSchema } from './contracts.js';
@@ -25,7 +26,8 @@ export const jobOptionsSchema = z.strictObject({
   priority: z
     .int()
     .min(1)
-    .max(2_097_152)
+    // BullMQ's own limit, so a number it would refuse is a 400 here rather than a 500 at add.
+    .max(PRIORITY_LIMIT)
     .optional()
     .describe('1 runs first; jobs without a priority run before any prioritized job'),
   delay: z
