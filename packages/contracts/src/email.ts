@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineContract } from './define-contract.js';
-import { boundedText, httpUrl } from './fields.js';
-import { UpcastError, type Upcaster } from './versions/upcaster.js';
+import { boundedText, CONTROL_CHARACTERS, headerText, httpUrl } from './fields.js';
+import { type PayloadRecord, UpcastError, type Upcaster } from './versions/upcaster.js';
 
 /** A party on an invoice: who bills and who is billed. */
 const invoiceParty = z.strictObject({
@@ -19,7 +19,8 @@ const invoiceParty = z.strictObject({
  */
 export const emailTemplateData = {
   welcome: z.strictObject({
-    name: boundedText(200),
+    // Each field that a template's default subject holds is header text.
+    name: headerText(200),
     activationUrl: httpUrl,
   }),
   'reset-password': z.strictObject({
@@ -27,7 +28,7 @@ export const emailTemplateData = {
     expiresInMinutes: z.int().min(1).max(10_080).optional(),
   }),
   invoice: z.strictObject({
-    invoiceNumber: boundedText(64),
+    invoiceNumber: headerText(64),
     /** The total due, in the currency's minor unit. */
     amountCents: z.int().min(0).max(1_000_000_000_00),
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'),
@@ -67,7 +68,7 @@ export const emailTemplateData = {
       .optional(),
   }),
   'report-ready': z.strictObject({
-    reportTitle: boundedText(300),
+    reportTitle: headerText(300),
     downloadUrl: httpUrl,
   }),
 } as const;
@@ -98,7 +99,7 @@ const emailFor = <T extends EmailTemplate>(template: T) =>
   z.strictObject({
     to: emailAddress,
     /** Optional: each template has a default subject. */
-    subject: boundedText(200).optional(),
+    subject: headerText(200).optional(),
     template: z.literal(template),
     data: emailTemplateData[template],
     /**
@@ -130,23 +131,51 @@ export const emailResultSchema = z.union([
 ]);
 export type EmailResult = z.infer<typeof emailResultSchema>;
 
+/** The fields of a payload that become the subject: the job's own, or its template's default. */
+const headerFields = ['name', 'invoiceNumber', 'reportTitle'] as const;
+const withoutControls = (value: unknown) => (typeof value === 'string' ? value.replace(CONTROL_CHARACTERS, ' ') : value);
+
 /**
  * Version 2 requires trial-expiry's `upgradeUrl` (its call to action has nowhere to go without
- * one) and adds the skipped result. A version 1 trial-expiry job without it cannot be completed.
+ * one), adds the skipped result, and refuses control characters in header text and links with
+ * user info. A version 1 job still in a queue gets a space for each control character of its
+ * header text; a trial-expiry job without a URL cannot be completed, and a link with user info
+ * stays, so the job fails on it, naming the field, rather than sending it.
  */
-const requireUpgradeUrl: Upcaster = {
+const toVersion2: Upcaster = {
   from: 1,
   upgrade: (payload) => {
-    const data = payload.data as Record<string, unknown> | undefined;
+    const data = payload.data as PayloadRecord | undefined;
     if (payload.template === 'trial-expiry' && data?.upgradeUrl === undefined) {
       throw new UpcastError('data.upgradeUrl', 'is required since version 2: the email links to it to upgrade');
     }
-    return payload;
+    const upgraded: PayloadRecord = { ...payload };
+    if (payload.subject !== undefined) upgraded.subject = withoutControls(payload.subject);
+    if (data && typeof data === 'object') {
+      const cleaned: PayloadRecord = { ...data };
+      for (const field of headerFields) if (field in data) cleaned[field] = withoutControls(data[field]);
+      upgraded.data = cleaned;
+    }
+    return upgraded;
   },
   examples: [
     {
       before: { to: 'ada@example.com', template: 'trial-expiry', data: { upgradeUrl: 'https://app.example.com/upgrade' } },
       after: { to: 'ada@example.com', template: 'trial-expiry', data: { upgradeUrl: 'https://app.example.com/upgrade' } },
+    },
+    {
+      before: {
+        to: 'ada@example.com',
+        subject: 'Hi\r\nBcc: all@example.com',
+        template: 'invoice',
+        data: { invoiceNumber: 'INV\n1', amountCents: 1, currency: 'EUR' },
+      },
+      after: {
+        to: 'ada@example.com',
+        subject: 'Hi  Bcc: all@example.com',
+        template: 'invoice',
+        data: { invoiceNumber: 'INV 1', amountCents: 1, currency: 'EUR' },
+      },
     },
     {
       before: { to: 'ada@example.com', template: 'weekly-digest', data: {} },
@@ -159,7 +188,7 @@ export const emailContract = defineContract({
   version: 2,
   data: emailJobSchema,
   result: emailResultSchema,
-  upcasters: [requireUpgradeUrl],
+  upcasters: [toVersion2],
   jobNames: emailTemplates,
   examples: [
     {

@@ -7,8 +7,28 @@ export const resourceId = z
 
 export const boundedText = (max: number) => z.string().trim().min(1).max(max);
 
-/** The pattern repeats the protocol check in the JSON Schema, where `format: uri` alone would admit any scheme. */
+/** C0 controls and DEL: CR and LF end a mail header and start the next one; NUL cuts it short. */
+export const CONTROL_CHARACTERS = /[\x00-\x1F\x7F]/g;
+
+/**
+ * Text that becomes a header (an email's subject, directly or through a template's default
+ * subject): no control characters, so a value cannot add headers of its own.
+ */
+export const headerText = (max: number) =>
+  boundedText(max).regex(
+    /^[^\x00-\x1F\x7F]*$/,
+    'must not contain control characters (line breaks, NUL): it becomes an email header',
+  );
+
+const USER_INFO = /^[a-z]+:\/\/[^/?#]*@/i;
+
+/**
+ * An http(s) link without user info: `https://bank.example.com@evil.example/` shows one host and
+ * opens another. The pattern repeats both checks in the JSON Schema, where `format: uri` alone
+ * would admit any scheme and any authority.
+ */
 export const httpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
   .max(2048)
-  .meta({ pattern: '^[Hh][Tt][Tt][Pp][Ss]?:' });
+  .refine((url) => !USER_INFO.test(url), 'must not contain user info (a "name@" before the host)')
+  .meta({ pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^/?#@]*(?:[/?#]|$)' });

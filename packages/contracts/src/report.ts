@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boundedText } from './fields.js';
+import { boundedText, headerText } from './fields.js';
 
 /**
  * A report's data, stored by the API (`PUT /v1/reports/:reportId`) and rendered by the PDF
@@ -63,7 +63,8 @@ const timeZone = z.string().refine(isTimeZone, 'must be an IANA time zone such a
 
 /** Everything but the rows. Readers that take a report's rows one at a time check it first. */
 const reportHeaderShape = {
-  title: boundedText(300),
+  // Becomes the subject of the report-ready email.
+  title: headerText(300),
   columns: z.array(reportColumnSchema).min(1).max(MAX_REPORT_COLUMNS),
   /** Formats numbers and dates; `en-US` without it. */
   locale: locale.optional(),
