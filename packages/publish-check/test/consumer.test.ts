@@ -1,7 +1,7 @@
 import { lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { contractJsonSchema, queueNames } from '@nightshift/contracts';
+import { contractJsonSchema, jobContracts, queueNames } from '@nightshift/contracts';
 import { AppProcess } from '@nightshift/failure-recovery';
 import { createQueue } from '@nightshift/jobs';
 import { SHARED_REDIS_URL, uniquePrefix } from '@nightshift/test-support';
@@ -207,9 +207,9 @@ describe('the published packages, used from another repository', () => {
         const report = JSON.parse(output.trim().split('\n').at(-1) ?? '{}');
         expect(report.node).toBe(node === process.execPath ? process.version : `v${OLDEST_NODE}`);
         expect(report).toMatchObject({
-          recordedVersion: 2,
-          contractVersion: 2,
-          schemaVersion: 2,
+          recordedVersion: jobContracts.email.version,
+          contractVersion: jobContracts.email.version,
+          schemaVersion: jobContracts.email.version,
           schemaDialect: 'https://json-schema.org/draft/2020-12/schema',
           result: { id: expect.stringContaining(join(storage, 'outbox')), sentAt: expect.any(String) },
         });
