@@ -77,6 +77,14 @@ const reportHeaderShape = {
 export const reportRowSchema = z.record(z.string(), reportCellSchema);
 export type ReportRow = z.infer<typeof reportRowSchema>;
 
+/**
+ * A row's value for a column, read as an own property only: a column keyed `toString` or
+ * `constructor` must find the row's value or nothing, never what every object inherits.
+ */
+export function cellValue(row: ReportRow, key: string): ReportRow[string] | undefined {
+  return Object.hasOwn(row, key) ? row[key] : undefined;
+}
+
 function checkColumnKeys(columns: readonly ReportColumn[], ctx: z.RefinementCtx): void {
   const keys = new Set<string>();
   columns.forEach((column, index) => {
@@ -102,7 +110,7 @@ export function reportRowIssue(columns: readonly ReportColumn[], row: ReportRow)
   }
   for (const column of columns) {
     if (column.format === undefined || column.format === 'text') continue;
-    const message = cellProblem(column.format, row[column.key] ?? null);
+    const message = cellProblem(column.format, cellValue(row, column.key) ?? null);
     if (message !== undefined) return { key: column.key, message };
   }
   return undefined;

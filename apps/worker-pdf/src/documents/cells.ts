@@ -1,4 +1,4 @@
-import type { ColumnFormat, ReportCell, ReportColumn, ReportRow } from '@nightshift/contracts';
+import { type ColumnFormat, cellValue, type ReportCell, type ReportColumn, type ReportRow } from '@nightshift/contracts';
 
 export const DEFAULT_LOCALE = 'en-US';
 export const DEFAULT_TIME_ZONE = 'UTC';
@@ -52,7 +52,7 @@ function inferFormat(rows: readonly ReportRow[], key: ReportColumn['key']): Colu
   let dateTimes = 0;
   let others = 0;
   for (const row of rows) {
-    const value = row[key];
+    const value = cellValue(row, key);
     if (value === undefined || value === null) continue;
     if (typeof value === 'number') {
       numbers++;
@@ -136,7 +136,7 @@ export class ColumnTotals {
 
   add(row: ReportRow): void {
     for (const [key, sum] of this.#sums) {
-      const value = row[key];
+      const value = cellValue(row, key);
       if (typeof value === 'number') this.#sums.set(key, sum + value);
     }
   }

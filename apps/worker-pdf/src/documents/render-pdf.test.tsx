@@ -194,4 +194,22 @@ describe('renderPdf', () => {
     expect(pdf.pages[0]).toContain('[image image-c.webp: webp cannot be embedded in a PDF]');
     expect(pdf.pages[0]).toContain('C0003');
   });
+
+  // Issue 19 item 11: a column keyed like an Object.prototype member printed `function Object() { [native code] }`.
+  it('reads row values as own properties only: columns keyed toString and constructor show their own value or nothing', async () => {
+    const report = {
+      title: 'Prototype keys',
+      columns: [
+        { key: 'toString', label: 'Inherited' },
+        { key: 'constructor', label: 'Own' },
+        { key: 'hasOwnProperty', label: 'Total', format: 'integer' as const, total: true },
+      ],
+      rows: [{ constructor: 'own value' }, {}],
+    };
+    const rendered = await renderPdf(request({ source: reportSource(report) }));
+    expect(rendered.rows).toBe(2);
+    const [page] = (await readPdf(rendered.bytes)).pages;
+    expect(page).toContain('own value');
+    expect(page).not.toMatch(/native code|function/);
+  });
 });

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import type { ReportCell, ReportHeader, ReportRow } from '@nightshift/contracts';
+import { cellValue, type ReportCell, type ReportHeader, type ReportRow } from '@nightshift/contracts';
 import ExcelJS from 'exceljs';
 import {
   ColumnTotals,
@@ -140,7 +140,9 @@ class SheetWriter {
 
   #write(row: ReportRow): void {
     const columns = this.#columns as ResolvedColumn[];
-    this.#sheet.addRow(columns.map((column, index) => (this.#toCell[index] as CellWriter)(row[column.key] ?? null))).commit();
+    this.#sheet
+      .addRow(columns.map((column, index) => (this.#toCell[index] as CellWriter)(cellValue(row, column.key) ?? null)))
+      .commit();
     this.#totals?.add(row);
     this.#rows++;
   }
@@ -226,7 +228,7 @@ function columnWidths(columns: ResolvedColumn[], rows: readonly ReportRow[], set
     if (column.width !== undefined) return column.width;
     const format = cellFormatter(column, settings);
     let widest = column.label.length;
-    for (const row of rows) widest = Math.max(widest, format(row[column.key] ?? null).length);
+    for (const row of rows) widest = Math.max(widest, format(cellValue(row, column.key) ?? null).length);
     return Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, widest + 2));
   });
 }

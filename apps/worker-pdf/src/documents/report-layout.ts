@@ -1,4 +1,4 @@
-import type { ReportData } from '@nightshift/contracts';
+import { cellValue, type ReportData } from '@nightshift/contracts';
 import {
   ColumnTotals,
   cellFormatter,
@@ -101,7 +101,7 @@ export function layoutReport({ report, generatedAt, images }: LayoutInput): Repo
   const widest = columns.map((column) => metrics.width(column.label, 'Helvetica-Bold', FONT_SIZE));
   const cells = report.rows.map((row) =>
     columns.map((column, index) => {
-      const text = formatters[index]?.(row[column.key] ?? null) ?? '';
+      const text = formatters[index]?.(cellValue(row, column.key) ?? null) ?? '';
       const width = metrics.width(text, 'Helvetica', FONT_SIZE);
       if (width > (widest[index] as number)) widest[index] = width;
       return text;
