@@ -1,3 +1,4 @@
+import type { ReportData } from '@nightshift/contracts';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import {
@@ -197,12 +198,12 @@ describe('renderPdf', () => {
 
   // Issue 19 item 11: a column keyed like an Object.prototype member printed `function Object() { [native code] }`.
   it('reads row values as own properties only: columns keyed toString and constructor show their own value or nothing', async () => {
-    const report = {
+    const report: ReportData = {
       title: 'Prototype keys',
       columns: [
         { key: 'toString', label: 'Inherited' },
         { key: 'constructor', label: 'Own' },
-        { key: 'hasOwnProperty', label: 'Total', format: 'integer' as const, total: true },
+        { key: 'hasOwnProperty', label: 'Total', format: 'integer', total: true },
       ],
       rows: [{ constructor: 'own value' }, {}],
     };
