@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { storageLocation } from '@nightshift/config';
 import { queueNames } from '@nightshift/contracts';
 import { UnsubscribeLinks } from '@nightshift/email-suppressions';
@@ -42,7 +43,12 @@ export async function buildApp(env: Env, options: BuildAppOptions = {}) {
     // One access line per request, written below; Fastify's default writes two, and the second
     // cost job POSTs about a third of their throughput in packages/bench.
     logController: new LogController({ disableRequestLogging: true }),
-    requestIdHeader: 'x-request-id',
+    // The caller's x-request-id when it looks like an id, else one of ours: a client must not fill logs and answers with kilobytes.
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
     // Off unless set: X-Forwarded-For is whatever the client wrote, unless a proxy we trust wrote it.
     trustProxy: env.TRUST_PROXY,
     bodyLimit: env.BODY_LIMIT_BYTES,
@@ -177,6 +183,9 @@ function admissionLimits(env: Env): AdmissionPluginOptions['limits'] {
     ]),
   ) as AdmissionPluginOptions['limits'];
 }
+
+/** What a caller's request id may be: a UUID, a trace id, a short token. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const LINK_SIGNATURE = /([?&]signature=)[^&#]*/gi;
 

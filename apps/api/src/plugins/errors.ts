@@ -150,7 +150,8 @@ export const errorsPlugin = fp<ErrorsPluginOptions>(
       }
       if (request.raw.socket?.destroyed) {
         // The client went away, or was cut off by a timeout, mid-request: no one reads this answer, and Redis is not at fault.
-        request.log.info({ err: error }, 'connection closed before the request was complete');
+        // Its reason, not the error: a stack here says nothing about our code.
+        request.log.info({ reason: error.message }, 'connection closed before the request was complete');
         const message =
           'the request was cut off before its body arrived: the client closed the connection, or passed REQUEST_TIMEOUT_MS or CONNECTION_IDLE_TIMEOUT_MS';
         return sendError(reply, 'BAD_REQUEST', message);
