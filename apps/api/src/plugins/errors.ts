@@ -8,6 +8,7 @@ import { jobContextOf } from '../lib/log-errors.js';
 import { isRedisFull, isRedisUnavailable } from '../lib/redis-errors.js';
 import { MAX_JOB_ID_LENGTH } from '../schemas/common.js';
 import { declaredErrorCodes, type ErrorBody } from '../schemas/errors.js';
+import { securityHeaders } from './security.js';
 
 /**
  * Validates every request part with its route's zod schema (from the job contracts), keeping
@@ -104,14 +105,12 @@ const fastifyErrors: Record<string, { code: ErrorCode; message: (request: Fastif
  * longer than the router takes (MAX_JOB_ID_LENGTH) is longer than any id, so names nothing.
  */
 export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  const path = request.url.split('?')[0];
-  if (error.code === 'FST_ERR_BAD_URL') return sendError(reply, 'INVALID_URL', `${path} holds a malformed percent-encoding`);
+  // No hook has run: the headers every answer carries are set here. The path is not echoed back,
+  // since it is the very thing that is malformed or oversized.
+  reply.headers(securityHeaders()).header('x-request-id', request.id);
+  if (error.code === 'FST_ERR_BAD_URL') return sendError(reply, 'INVALID_URL', 'the path holds a malformed percent-encoding');
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-    return sendError(
-      reply,
-      'NOT_FOUND',
-      `${path} has a path parameter longer than ${MAX_JOB_ID_LENGTH} characters, which no id is`,
-    );
+    return sendError(reply, 'NOT_FOUND', `the path has a parameter longer than ${MAX_JOB_ID_LENGTH} characters, which no id is`);
   }
   request.log.error({ err: error }, 'request failed before routing');
   return sendError(reply, 'INTERNAL', 'internal error');

@@ -33,6 +33,14 @@ export function recordHeaders(middleware: Middleware): Record<string, string> {
 
 export const HELMET_OPTIONS: HelmetOptions = { contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': null } } };
 
+let recorded: Record<string, string> | undefined;
+
+/** Helmet's headers, recorded once: also what `answerFrameworkError` sends, since it runs before any hook. */
+export function securityHeaders(): Record<string, string> {
+  recorded ??= recordHeaders(helmet(HELMET_OPTIONS));
+  return recorded;
+}
+
 /**
  * Helmet's headers on every response. Its defaults already suit Bull Board and Swagger UI
  * (same-origin scripts, inline styles, Google Fonts over https). `upgrade-insecure-requests` is
@@ -43,9 +51,8 @@ export const HELMET_OPTIONS: HelmetOptions = { contentSecurityPolicy: { directiv
  */
 export const securityPlugin = fp(
   async (app) => {
-    const headers = recordHeaders(helmet(HELMET_OPTIONS));
     app.addHook('onRequest', (_request, reply, done) => {
-      reply.headers(headers);
+      reply.headers(securityHeaders());
       done();
     });
   },
