@@ -2,13 +2,15 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import rateLimit from '@fastify/rate-limit';
-import { contractJsonSchema, queueNames } from '@nightshift/contracts';
+import { contractJsonSchema, InvalidJobDataError, isQueueName, parseJobData, queueNames } from '@nightshift/contracts';
 import type { Job } from 'bullmq';
 import type { FastifyPluginAsync } from 'fastify';
 import { BRAND_NAME, logoMarkSvg, svgDataUrl } from '../lib/brand.js';
 import { basicAuth, redisRateLimitStore } from './auth.js';
+import { sendError } from './errors.js';
 
 export const BULL_BOARD_PATH = '/admin/queues';
+const UPDATE_DATA_ROUTE = `${BULL_BOARD_PATH}/api/queues/:queueName/:jobId/update-data`;
 
 /**
  * A job's times as the board shows them, in an order that can happen: added, then started, then
@@ -77,5 +79,18 @@ export const bullBoardPlugin: FastifyPluginAsync<BullBoardOptions> = async (app,
     keyGenerator: (request) => `ip:${request.ip}`,
   });
   app.addHook('onRequest', basicAuth(user, password, app.createRateLimit()));
+  // The board's "update data" action writes straight into the job, past ContractQueue: edits are
+  // checked against the queue's contract here, so none can leave a job its worker must fail.
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.routeOptions.url !== UPDATE_DATA_ROUTE) return;
+    const { queueName } = request.params as { queueName: string };
+    if (!isQueueName(queueName)) return;
+    try {
+      parseJobData(queueName, (request.body as { jobData?: unknown } | undefined)?.jobData);
+    } catch (error) {
+      if (!(error instanceof InvalidJobDataError)) throw error;
+      await sendError(reply, 'INVALID_JOB_DATA', error.message, { issues: error.issues });
+    }
+  });
   await app.register(serverAdapter.registerPlugin());
 };
