@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineContract } from './define-contract.js';
-import { boundedText, CONTROL_CHARACTERS, headerText, httpUrl } from './fields.js';
+import { boundedText, headerText, httpUrl, replaceControlCharacters } from './fields.js';
 import { type PayloadRecord, UpcastError, type Upcaster } from './versions/upcaster.js';
 
 /** A party on an invoice: who bills and who is billed. */
@@ -133,7 +133,7 @@ export type EmailResult = z.infer<typeof emailResultSchema>;
 
 /** The fields of a payload that become the subject: the job's own, or its template's default. */
 const headerFields = ['name', 'invoiceNumber', 'reportTitle'] as const;
-const withoutControls = (value: unknown) => (typeof value === 'string' ? value.replace(CONTROL_CHARACTERS, ' ') : value);
+const withoutControls = (value: unknown) => (typeof value === 'string' ? replaceControlCharacters(value) : value);
 
 /**
  * Version 2 requires trial-expiry's `upgradeUrl` (its call to action has nowhere to go without

@@ -8,17 +8,28 @@ export const resourceId = z
 export const boundedText = (max: number) => z.string().trim().min(1).max(max);
 
 /** C0 controls and DEL: CR and LF end a mail header and start the next one; NUL cuts it short. */
-export const CONTROL_CHARACTERS = /[\x00-\x1F\x7F]/g;
+const isControlCharacter = (character: string) => {
+  const code = character.charCodeAt(0);
+  return code < 0x20 || code === 0x7f;
+};
+
+/** The text with each control character replaced by a space. */
+export function replaceControlCharacters(text: string): string {
+  return Array.from(text, (character) => (isControlCharacter(character) ? ' ' : character)).join('');
+}
 
 /**
  * Text that becomes a header (an email's subject, directly or through a template's default
- * subject): no control characters, so a value cannot add headers of its own.
+ * subject): no control characters, so a value cannot add headers of its own. The pattern says
+ * the same in the JSON Schema.
  */
 export const headerText = (max: number) =>
-  boundedText(max).regex(
-    /^[^\x00-\x1F\x7F]*$/,
-    'must not contain control characters (line breaks, NUL): it becomes an email header',
-  );
+  boundedText(max)
+    .refine(
+      (text) => !Array.from(text).some(isControlCharacter),
+      'must not contain control characters (line breaks, NUL): it becomes an email header',
+    )
+    .meta({ pattern: '^[^\\u0000-\\u001F\\u007F]*$' });
 
 const USER_INFO = /^[a-z]+:\/\/[^/?#]*@/i;
 
