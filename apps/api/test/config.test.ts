@@ -33,7 +33,7 @@ describe('configuration', () => {
       NODE_ENV: 'production',
       API_TOKENS: 't',
       ADMIN_USER: 'a',
-      ADMIN_PASSWORD: 'p',
+      ADMIN_PASSWORD: 'a-long-random-dashboard-passphrase',
       FILE_LINK_SECRET: 'x'.repeat(32),
       UNSUBSCRIBE_LINK_SECRET: 'u'.repeat(32),
       RESEND_WEBHOOK_ENABLED: 'false',

@@ -17,7 +17,8 @@ const bullmqKeyNames = ['meta', 'id', 'events', 'completed', 'failed', 'wait', '
 
 describe('job id routes', () => {
   it("answer 404 for a BullMQ key name and leave the queue's keys alone", async () => {
-    expect((await api.fetch('/v1/queues/email/pause', { method: 'POST' })).status).toBe(200);
+    const paused = await api.fetch('/v1/queues/email/pause', { method: 'POST' });
+    expect(paused.status, await paused.clone().text()).toBe(200);
     const scheduler = await api.fetch('/v1/queues/email/schedulers/nightly', {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
