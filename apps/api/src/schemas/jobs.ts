@@ -1,6 +1,6 @@
 import type { QueueName } from '@nightshift/contracts';
-import { PRIORITY_LIMIT } from 'bullmq';
 import { jobTimeoutSchema } from '@nightshift/jobs';
+import { PRIORITY_LIMIT } from 'bullmq';
 import { z } from 'zod';
 import { contractDataSchema } from './contracts.js';
 import { addJobExamples, bulkJobsExamples, withExamples } from './examples.js';
