@@ -58,6 +58,10 @@ export class BuiltApi {
       ADMIN_PASSWORD: ADMIN.password,
       FILE_LINK_SECRET,
       PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      UNSUBSCRIBE_LINK_SECRET: 'a-security-suite-unsubscribe-secret-0123456789',
+      RESEND_WEBHOOK_ENABLED: 'false',
+      // The shared test Redis persists nothing; production refuses that unless told the risk is known.
+      REDIS_ALLOW_NO_PERSISTENCE: 'true',
       ...(storage ? { STORAGE_DIR: storage } : {}),
       ...overrides,
     };
