@@ -16,7 +16,7 @@ describe('configuration', () => {
         NODE_ENV: 'production',
         API_TOKENS: 't',
         ADMIN_USER: 'a',
-        ADMIN_PASSWORD: 'p',
+        ADMIN_PASSWORD: 'a-long-random-dashboard-passphrase',
         FILE_LINK_SECRET: 'x'.repeat(32),
         PUBLIC_BASE_URL: 'https://api.example.com',
         UNSUBSCRIBE_LINK_SECRET: 'u'.repeat(32),

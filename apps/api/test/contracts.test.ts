@@ -75,6 +75,7 @@ describe("a job's view", () => {
 
     const raw = new Queue('email', { connection: { url: t.env.REDIS_URL }, prefix: t.env.QUEUE_PREFIX });
     const old = await raw.add('from-before-versions', welcomeEmail());
+    expect(old.id).toMatch(/^[1-9][0-9]*$/);
     await raw.close();
     expect((await get(`/v1/queues/email/jobs/${old.id}`)).json()).toMatchObject({ contractVersion: null });
     expect(CONTRACT_VERSION_OPTION in old.opts).toBe(false);

@@ -60,6 +60,8 @@ export const resendWebhookRoutes: FastifyPluginAsyncZod<ResendWebhookOptions> = 
         summary: "Receive Resend's email events (bounces, complaints)",
         description:
           "Point a webhook in Resend's dashboard here, with the events `email.bounced` and `email.complained`, and set `RESEND_WEBHOOK_SECRET` to its signing secret. Authenticated by the `svix-id`, `svix-timestamp` and `svix-signature` headers, not by a bearer token.",
+        // The signature is its authentication: the document says no bearer token is needed.
+        security: [],
         response: {
           200: jsonResponse('The event was verified and handled (or had been before)', receivedSchema),
           // The body is read as text: JSON that is malformed or empty fails its signature check, not the parser.

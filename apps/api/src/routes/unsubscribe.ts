@@ -46,6 +46,8 @@ export const unsubscribeRoutes: FastifyPluginAsyncZod<UnsubscribeRoutesOptions> 
         tags: ['email'],
         summary: 'Show the unsubscribe page of a bulk email link',
         description: 'Changes nothing: link scanners fetch every link of a message. The page has the button that unsubscribes.',
+        // The link's signature is its authentication: no bearer token.
+        security: [],
         querystring: linkQuery,
         response: { 200: htmlPage('A page that asks to confirm'), ...errorResponses(...linkErrors) },
       },
@@ -71,6 +73,7 @@ export const unsubscribeRoutes: FastifyPluginAsyncZod<UnsubscribeRoutesOptions> 
       schema: {
         tags: ['email'],
         summary: 'Unsubscribe an address from bulk email (RFC 8058 one-click)',
+        security: [],
         description:
           "What mail clients send for `List-Unsubscribe-Post: List-Unsubscribe=One-Click`, and the page's button: the address gets no more bulk email (the weekly digest); transactional email still reaches it.",
         querystring: linkQuery,

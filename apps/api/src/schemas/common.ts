@@ -26,19 +26,26 @@ export const MAX_JOB_ID_LENGTH = 256;
 export const SCHEDULER_ID_PATTERN = '[A-Za-z0-9_.-]{1,128}';
 
 /**
- * The only job ids Nightshift issues: a UUID from `randomUUID` (every add, bulk and flow job) and
- * `repeat:<scheduler id>:<epoch ms>` (a scheduler's runs, as BullMQ names them). BullMQ keeps a
- * queue's own keys (`meta`, `events`, `repeat:<scheduler>`...) beside its jobs' under one prefix,
- * so an id of any other form could reach one of them: it names no job, and answers 404.
+ * The only job ids Nightshift issues: a UUID from `randomUUID` (every API add, bulk and flow job),
+ * BullMQ's own counter (a positive integer: jobs that other services add with the library without
+ * a `jobId`) and `repeat:<scheduler id>:<epoch ms>` (a scheduler's runs, as BullMQ names them).
+ * BullMQ keeps a queue's own keys (`meta`, `events`, `repeat:<scheduler>`...) beside its jobs'
+ * under one prefix, so an id of any other form could reach one of them: it names no job, and
+ * answers 404.
  */
 const JOB_ID = new RegExp(
-  `^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|repeat:${SCHEDULER_ID_PATTERN}:[0-9]{1,16})$`,
+  `^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[1-9][0-9]{0,15}|repeat:${SCHEDULER_ID_PATTERN}:[0-9]{1,16})$`,
 );
 
 export const jobIdSchema = z
   .string()
-  .regex(JOB_ID, 'must be a job id Nightshift issued: a lowercase UUID, or repeat:<scheduler id>:<time> for a scheduled run')
-  .describe('A UUID, or `repeat:<scheduler id>:<epoch ms>` for a run of a job scheduler');
+  .regex(
+    JOB_ID,
+    'must be a job id Nightshift issued: a lowercase UUID, a number (a job added with the library), or repeat:<scheduler id>:<time> for a scheduled run',
+  )
+  .describe(
+    'A UUID, a number for a job added with the library without a jobId, or `repeat:<scheduler id>:<epoch ms>` for a run of a job scheduler',
+  );
 
 export const queueParams = z.object({ queue: queueNameSchema });
 export const jobParams = z.object({ queue: queueNameSchema, id: jobIdSchema });
