@@ -100,6 +100,12 @@ describe('health and metrics', () => {
     expect(text).toContain('nightshift_queue_jobs{queue="email",state="waiting"} 1');
     expect(text).toContain('nightshift_queue_jobs{queue="pdf",state="failed"} 0');
     expect(text).toContain('nightshift_redis_up 1');
+    // The one waiting job was added moments ago; no job waits on pdf, and no worker listens in this test.
+    const oldestEmail = Number(/nightshift_queue_oldest_waiting_seconds\{queue="email"\} (\S+)/.exec(text)?.[1]);
+    expect(oldestEmail).toBeGreaterThan(0);
+    expect(oldestEmail).toBeLessThan(60);
+    expect(text).toContain('nightshift_queue_oldest_waiting_seconds{queue="pdf"} 0');
+    expect(text).toContain('nightshift_queue_workers{queue="email"} 0');
     expect(text).toContain('nightshift_api_http_requests_total{method="POST",route="/v1/queues/email/jobs",status="202"} 1');
     expect(text).toContain('nightshift_api_http_requests_total{method="GET",route="/v1/queues/:queue/jobs/:id",status="404"} 1');
     expect(text).toMatch(

@@ -47,6 +47,7 @@ export const webhookContract = defineContract({
   upcasters: [],
   jobNames: ['deliver'],
   endpoints: true,
+  jobNames: ['deliver'],
   examples: [
     {
       url: 'https://hooks.example.com/nightshift',

@@ -20,6 +20,8 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   deploy?: { replicas?: number };
   stop_grace_period?: string;
+  profiles?: string[];
+  networks?: Record<string, { aliases?: string[] }>;
 }
 
 const compose = parse(await readFile(join(repoRoot, 'docker', 'compose.yaml'), 'utf8'), { merge: true }) as {
@@ -31,6 +33,7 @@ const example = new Map(
 );
 const seconds = (duration = '10s') => Number(/^(\d+)s$/.exec(duration)?.[1] ?? Number.NaN);
 const apps = readApps();
+const observability = ['prometheus', 'grafana', 'redis-exporter'];
 
 describe('docker/compose.yaml', () => {
   it('runs Redis with AOF, noeviction, a healthcheck and a volume for its data', () => {
@@ -63,11 +66,11 @@ describe('docker/compose.yaml', () => {
       mounts.some((other) => other.volume === mount.volume && other.service !== mount.service),
     );
     expect(shared).toEqual([]);
-    expect(Object.keys(compose.volumes).sort()).toEqual(['minio-data', 'redis-data']);
+    expect(Object.keys(compose.volumes).sort()).toEqual(['grafana-data', 'minio-data', 'prometheus-data', 'redis-data']);
   });
 
-  it('runs every app under apps/ as a service of its name, and nothing else but Redis and MinIO', () => {
-    const infrastructure = ['redis', 'minio', 'minio-bucket'];
+  it('runs every app under apps/ as a service of its name, and nothing else but Redis, MinIO and the observability profile', () => {
+    const infrastructure = ['redis', 'minio', 'minio-bucket', ...observability];
     const services = Object.keys(compose.services).filter((name) => !infrastructure.includes(name));
     const missing = apps.map((app) => app.name).filter((name) => !services.includes(name));
     const unknown = services.filter((name) => !apps.some((app) => app.name === name));
@@ -98,6 +101,14 @@ describe('docker/compose.yaml', () => {
       expect(seconds(service?.stop_grace_period)).toBeGreaterThan(app.queue ? 30 : 10);
     },
   );
+
+  it('starts Prometheus, Grafana and the Redis exporter only with the observability profile, and names every worker `workers` for the scrape', () => {
+    for (const name of observability) expect(compose.services[name]?.profiles).toEqual(['observability']);
+    const workers = apps.filter((app) => app.queue).map((app) => app.name);
+    expect(workers.length).toBeGreaterThan(0);
+    for (const name of workers) expect(compose.services[name]?.networks?.default?.aliases).toEqual(['workers']);
+    expect(compose.services.api?.networks).toBeUndefined();
+  });
 
   it('scales worker-email to 2 replicas and runs worker-pdf with WORKER_CONCURRENCY=2', () => {
     expect(compose.services['worker-email']?.deploy?.replicas).toBe(2);

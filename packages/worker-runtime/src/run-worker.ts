@@ -19,6 +19,7 @@ import { checkStorageAtStart, type Storage, StorageUnavailableError } from '@nig
 import { DelayedError, type Job, type RedisClient, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { sendAlert, sendFailureAlert } from './alerts.js';
+import { failureReason } from './failure-reason.js';
 import { type HealthServer, startHealthServer } from './health-server.js';
 import { jobFields } from './job-fields.js';
 import { WorkerMetrics } from './metrics.js';
@@ -306,6 +307,7 @@ async function rateLimited<Q extends QueueName>(
     );
   }
   metrics.rateLimited.inc({ queue, name: metrics.nameLabel(job.name) });
+  metrics.rateLimitWait.inc({ queue }, waitMs / 1_000);
   const pauseMs = Math.min(waitMs, env.WORKER_RATE_LIMIT_MAX_PAUSE_MS);
   // Deprecated in favour of `queue.rateLimit`, which writes the same key: the worker saves a Queue connection.
   await worker().rateLimit(pauseMs);
@@ -426,6 +428,11 @@ function observe(
   };
 
   worker.on('active', (job) => {
+    // The first attempt only: a retry's wait is its backoff, which the job asked for.
+    if (job.attemptsStarted <= 1) {
+      const runnableSince = job.timestamp + (job.opts.delay ?? 0);
+      metrics.wait.observe(labelsOf(job.name).job, Math.max(0, (job.processedOn ?? Date.now()) - runnableSince) / 1_000);
+    }
     // Checked per job, not at start: the level can be changed at run time.
     if (logger.isLevelEnabled('debug')) logger.debug(jobFields(job), 'job started');
   });
@@ -442,15 +449,16 @@ function observe(
       return;
     }
     const labels = labelsOf(job.name);
+    const reason = failureReason(error);
     const fields = { ...jobFields(job, 'finished'), reason: error.message };
-    metrics.failed.inc(labels.job);
+    metrics.failed.inc({ ...labels.job, reason });
     metrics.duration.observe(labels.failed, seconds(job));
     if (!isPermanentFailure(job, error)) {
       metrics.retried.inc(labels.job);
       logger.warn(fields, 'job failed, will retry');
       return;
     }
-    metrics.permanentlyFailed.inc(labels.job);
+    metrics.permanentlyFailed.inc({ ...labels.job, reason });
     logger.error({ ...fields, event: 'permanently failed' }, 'job permanently failed');
     if (env.ALERT_WEBHOOK_URL) {
       void sendFailureAlert(

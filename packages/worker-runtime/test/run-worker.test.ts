@@ -79,40 +79,49 @@ async function get(port: number, path: string) {
 }
 
 describe('startWorker', () => {
-  it('counts completed, failed, retried and permanently failed jobs per name, and alerts once per permanent failure', async () => {
+  it('counts completed, failed, retried and permanently failed jobs per name and reason, and alerts once per permanent failure', async () => {
     const webhook = await startWebhookRecorder();
     const env = testEnv({ ALERT_WEBHOOK_URL: webhook.url });
-    // Names the email contract lists, so each is a label of its own.
-    const [ok, flaky, doomedName, invalidName] = ['welcome', 'invoice', 'reset-password', 'weekly-digest'] as const;
+    // Names the email contract lists, each standing for one outcome; anything else is counted as `other`.
     const { running, queue } = await start(env, async (job) => {
-      if (job.name === flaky && job.attemptsMade === 0) throw new Error('flaky: first attempt fails');
-      if (job.name === doomedName) throw new Error('doomed: fails every time');
-      if (job.name === invalidName) throw new UnrecoverableError('invalid: no point retrying');
+      if (job.name === 'invoice' && job.attemptsMade === 0) throw new Error('flaky: first attempt fails');
+      if (job.name === 'reset-password') throw new Error('doomed: fails every time');
+      if (job.name === 'trial-expiry') throw new UnrecoverableError('invalid: no point retrying');
       return sent();
     });
-    // ok + flaky complete; flaky fails once, doomed twice, invalid once.
-    const settled = Promise.all([events(running, 'completed', 2), events(running, 'failed', 4)]);
+    // welcome, invoice and a free-text name complete; invoice fails once, reset-password twice, trial-expiry once.
+    const settled = Promise.all([events(running, 'completed', 3), events(running, 'failed', 4)]);
     const opts = { attempts: 2, backoff: { type: 'fixed', delay: 10 } };
     const [, , doomed, invalid] = await queue.addBulk(
-      [ok, flaky, doomedName, invalidName].map((name) => ({ name, data: anyEmail, opts })),
+      ['welcome', 'invoice', 'reset-password', 'trial-expiry', `free-text-${Date.now()}`].map((name) => ({
+        name,
+        data: anyEmail,
+        opts,
+      })),
     );
     await settled;
 
     const { status, text } = await get(running.healthPort, '/metrics');
     expect(status).toBe(200);
-    const value = (metric: string, name: string) => metricValue(text, metric, { queue: 'email', name });
-    expect(value('nightshift_jobs_completed_total', ok)).toBe(1);
-    expect(value('nightshift_jobs_completed_total', flaky)).toBe(1);
-    expect(value('nightshift_jobs_failed_total', flaky)).toBe(1);
-    expect(value('nightshift_jobs_failed_total', doomedName)).toBe(2);
-    expect(value('nightshift_jobs_failed_total', invalidName)).toBe(1);
-    expect(value('nightshift_jobs_retried_total', flaky)).toBe(1);
-    expect(value('nightshift_jobs_retried_total', doomedName)).toBe(1);
-    expect(value('nightshift_jobs_retried_total', invalidName)).toBeUndefined();
-    expect(value('nightshift_jobs_permanently_failed_total', doomedName)).toBe(1);
-    expect(value('nightshift_jobs_permanently_failed_total', invalidName)).toBe(1);
-    expect(value('nightshift_jobs_permanently_failed_total', flaky)).toBeUndefined();
-    expect(metricValue(text, 'nightshift_job_duration_seconds_count', { name: flaky, status: 'failed' })).toBe(1);
+    const value = (metric: string, name: string, extra: Record<string, string> = {}) =>
+      metricValue(text, metric, { queue: 'email', name, ...extra });
+    expect(value('nightshift_jobs_completed_total', 'welcome')).toBe(1);
+    expect(value('nightshift_jobs_completed_total', 'invoice')).toBe(1);
+    expect(value('nightshift_jobs_completed_total', 'other')).toBe(1);
+    expect(text).not.toContain('free-text-');
+    expect(value('nightshift_jobs_failed_total', 'invoice', { reason: 'error' })).toBe(1);
+    expect(value('nightshift_jobs_failed_total', 'reset-password', { reason: 'error' })).toBe(2);
+    expect(value('nightshift_jobs_failed_total', 'trial-expiry', { reason: 'unrecoverable' })).toBe(1);
+    expect(value('nightshift_jobs_retried_total', 'invoice')).toBe(1);
+    expect(value('nightshift_jobs_retried_total', 'reset-password')).toBe(1);
+    expect(value('nightshift_jobs_retried_total', 'trial-expiry')).toBeUndefined();
+    expect(value('nightshift_jobs_permanently_failed_total', 'reset-password', { reason: 'error' })).toBe(1);
+    expect(value('nightshift_jobs_permanently_failed_total', 'trial-expiry', { reason: 'unrecoverable' })).toBe(1);
+    expect(value('nightshift_jobs_permanently_failed_total', 'invoice')).toBeUndefined();
+    expect(metricValue(text, 'nightshift_job_duration_seconds_count', { name: 'invoice', status: 'failed' })).toBe(1);
+    // One wait per job, on its first attempt only: retries wait for their backoff, not for a worker.
+    expect(value('nightshift_job_wait_seconds_count', 'invoice')).toBe(1);
+    expect(value('nightshift_job_wait_seconds_count', 'other')).toBe(1);
 
     // Every failed event has fired: stopping the worker, then the webhook, leaves the count final.
     await running.close();
@@ -124,11 +133,11 @@ describe('startWorker', () => {
           event: 'job.permanently_failed',
           queue: 'email',
           jobId: doomed?.id,
-          name: doomedName,
+          name: 'reset-password',
           attemptsMade: 2,
           failedReason: 'doomed: fails every time',
         }),
-        expect.objectContaining({ jobId: invalid?.id, name: invalidName, attemptsMade: 1 }),
+        expect.objectContaining({ jobId: invalid?.id, name: 'trial-expiry', attemptsMade: 1 }),
       ]),
     );
   });
@@ -266,6 +275,7 @@ describe('startWorker', () => {
     expect(done?.attemptsMade).toBe(1);
     const { text } = await get(running.healthPort, '/metrics');
     expect(metricValue(text, 'nightshift_jobs_rate_limited_total', { name: 'other' })).toBe(1);
+    expect(metricValue(text, 'nightshift_rate_limit_wait_seconds_total', { queue: 'email' })).toBeCloseTo(0.3);
   });
 
   it('delays a job whose storage did not answer by its backoff, without spending an attempt, however often', async () => {

@@ -75,6 +75,46 @@ export const metricsPlugin = fp(
       },
     });
 
+    new Gauge({
+      name: 'nightshift_queue_oldest_waiting_seconds',
+      help: 'Age of the oldest job waiting for a worker, counted from when it could first run; 0 when none waits',
+      labelNames: ['queue'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        try {
+          const now = Date.now();
+          // `asc` puts the job that has waited longest first; one job per queue is read.
+          const oldest = await Promise.all(queueNames.map((name) => app.queues[name].getJobs(['wait'], 0, 0, true)));
+          oldest.forEach(([job], index) => {
+            const runnableSince = job ? job.timestamp + (job.opts.delay ?? 0) : now;
+            this.set({ queue: queueNames[index] }, Math.max(0, now - runnableSince) / 1_000);
+          });
+        } catch (error) {
+          app.log.debug({ err: error }, 'oldest waiting jobs unavailable');
+        }
+      },
+    });
+
+    new Gauge({
+      name: 'nightshift_queue_workers',
+      help: 'Worker connections listening on the queue, as Redis lists its clients',
+      labelNames: ['queue'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        try {
+          const counts = await Promise.all(queueNames.map((name) => app.queues[name].getWorkersCount()));
+          counts.forEach((count, index) => {
+            this.set({ queue: queueNames[index] }, count);
+          });
+        } catch (error) {
+          // Some managed Redis services refuse CLIENT LIST: the gauge is then absent, and the alert on `up` remains.
+          app.log.debug({ err: error }, 'worker counts unavailable');
+        }
+      },
+    });
+
     app.addHook('onResponse', async (request, reply) => {
       // The route pattern, not the URL: ids in paths must not explode label cardinality.
       const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
