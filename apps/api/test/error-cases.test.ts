@@ -156,6 +156,7 @@ const defaults: Record<string, string> = {
   reportId: 'q3',
   fileId: 'pdf-missing.pdf',
   email: 'nobody@example.com',
+  fingerprint: '0123456789abcdef',
 };
 const fill = (path: string, values: Record<string, string> = {}) =>
   path.replace(/\{(\w+)\}/g, (_match, name: string) => encodeURIComponent(values[name] ?? defaults[name] ?? 'x'));
@@ -235,6 +236,15 @@ function casesFor({ name, method, path, takesBody }: DocumentedOperation): Error
       add('JOB_NOT_FOUND');
       add('INVALID_REQUEST', { url: `${url}?reason=${'x'.repeat(501)}` });
       add('JOB_LOCKED', { url: fill(path, { id: fixtures.lockedRootId }) });
+      redisDown();
+      break;
+    case 'GET /v1/queues/{queue}/failures':
+      add('INVALID_REQUEST', { url: `${url}?limit=0` });
+      redisDown();
+      break;
+    case 'POST /v1/queues/{queue}/failures/{fingerprint}/retry':
+    case 'DELETE /v1/queues/{queue}/failures/{fingerprint}':
+      add('NOT_FOUND', { url: fill(path, { fingerprint: 'not-a-fingerprint' }) });
       redisDown();
       break;
     case 'PUT /v1/queues/{q}/schedulers/{id}':

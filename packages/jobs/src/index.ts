@@ -6,6 +6,7 @@ export * from './create-flow-producer.js';
 export * from './create-queue.js';
 export * from './create-worker.js';
 export * from './endpoints.js';
+export * from './failure-groups.js';
 export * from './job-timeout.js';
 export { DEFAULT_JOB_OPTIONS, type RedisTarget, withDefaultJobOptions } from './queue-options.js';
 export * from './redis-durability.js';

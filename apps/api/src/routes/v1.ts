@@ -7,6 +7,7 @@ import { bearerAuth, redisRateLimitStore, TokenSet } from '../plugins/auth.js';
 import { sendError } from '../plugins/errors.js';
 import { contractRoutes } from './contracts.js';
 import { endpointRoutes } from './endpoints.js';
+import { failureRoutes } from './failures.js';
 import { fileRoutes } from './files.js';
 import { flowRoutes } from './flows.js';
 import { jobRoutes } from './jobs.js';
@@ -48,6 +49,7 @@ export const v1Routes: FastifyPluginAsyncZod<V1Options> = async (app, options) =
   await app.register(queueRoutes);
   await app.register(contractRoutes);
   await app.register(jobRoutes);
+  await app.register(failureRoutes);
   await app.register(schedulerRoutes);
   const { imageMaxBytes, reportMaxBytes, links } = options;
   await app.register(fileRoutes, { imageMaxBytes, reportMaxBytes, links });
