@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { storageLocation } from '@nightshift/config';
 import { queueNames } from '@nightshift/contracts';
 import { UnsubscribeLinks } from '@nightshift/email-suppressions';
+import { startTracing, traceLogFields } from '@nightshift/telemetry';
 import Fastify, { LogController } from 'fastify';
 import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { pino } from 'pino';
@@ -31,8 +32,11 @@ export interface BuildAppOptions {
 
 /** The API as a Fastify instance; `server.ts` starts it, tests `inject` into it or listen on port 0. */
 export async function buildApp(env: Env, options: BuildAppOptions = {}) {
+  // Undefined without OTEL_EXPORTER_OTLP_ENDPOINT: then nothing below adds a hook, a mixin or a span.
+  const tracing = startTracing(env, 'nightshift-api');
   const app = Fastify({
     logger: {
+      ...(tracing && { mixin: traceLogFields }),
       level: env.LOG_LEVEL,
       base: { app: 'api' },
       timestamp: pino.stdTimeFunctions.isoTime,
@@ -113,6 +117,12 @@ export async function buildApp(env: Env, options: BuildAppOptions = {}) {
       ? undefined
       : ({ method, url, code, declared }: UndeclaredErrorCode) =>
           app.log.error({ code, declared }, `${method} ${url} answered ${code}, which its errorResponses do not declare`));
+  if (tracing) {
+    await app.register(tracing.fastifyPlugin());
+    app.addHook('onClose', () =>
+      tracing.shutdown().catch((error: unknown) => app.log.warn({ err: error }, 'buffered spans not exported')),
+    );
+  }
   await app.register(errorsPlugin, { onUndeclaredCode });
   await app.register(securityPlugin);
   await app.register(docsPlugin);
@@ -127,7 +137,7 @@ export async function buildApp(env: Env, options: BuildAppOptions = {}) {
       { age: env.COMPLETED_JOBS_KEEP_SECONDS[queue], count: env.COMPLETED_JOBS_KEEP_COUNT[queue] },
     ]),
   ) as QueuesPluginOptions['keepCompleted'];
-  await app.register(queuesPlugin, { prefix: env.QUEUE_PREFIX, keepCompleted });
+  await app.register(queuesPlugin, { prefix: env.QUEUE_PREFIX, keepCompleted, telemetry: tracing?.bullmq });
   await app.register(admissionPlugin, { limits: admissionLimits(env) });
   await app.register(suppressionsPlugin);
   await app.register(storagePlugin, { location: storageLocation(env) });

@@ -57,10 +57,40 @@ export function storageLocation(env: { STORAGE_URL?: StorageLocation; STORAGE_DI
   return env.STORAGE_URL ?? { kind: 'file', root: env.STORAGE_DIR ?? DEFAULT_STORAGE_DIR };
 }
 
-/** What every app reads: where Redis is, how keys are namespaced, where files live, how loudly to log. */
+/**
+ * OpenTelemetry's standard variables, the subset Nightshift honours. No endpoint, no tracing: the
+ * apps then start no SDK and give BullMQ no telemetry, so tracing costs nothing unless asked for.
+ */
+const telemetryEnvShape = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z
+    .enum(['http/protobuf', 'http/json'], { error: 'must be http/protobuf or http/json (gRPC is not supported)' })
+    .default('http/protobuf'),
+  /** Unset: each app's own name (`nightshift-api`, `nightshift-worker-email`, ...). */
+  OTEL_SERVICE_NAME: z.string().trim().min(1).optional(),
+  OTEL_TRACES_SAMPLER: z
+    .enum([
+      'always_on',
+      'always_off',
+      'traceidratio',
+      'parentbased_always_on',
+      'parentbased_always_off',
+      'parentbased_traceidratio',
+    ])
+    .default('parentbased_always_on'),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
+  /** `key=value,key=value`, added to every span's resource. */
+  OTEL_RESOURCE_ATTRIBUTES: z
+    .string()
+    .regex(/^\s*([^=,\s]+=[^,]*)(,\s*[^=,\s]+=[^,]*)*\s*$/, 'must be key=value pairs separated by commas')
+    .optional(),
+};
+
+/** What every app reads: where Redis is, how keys are namespaced, where files live, how loudly to log, where traces go. */
 export const commonEnvShape = {
   ...redisEnvShape,
   ...storageEnvShape,
+  ...telemetryEnvShape,
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** Production refuses a Redis without AOF or RDB, or whose persistence cannot be read, unless this says the risk is known. */
   REDIS_ALLOW_NO_PERSISTENCE: booleanFromEnv.default(false),

@@ -16,6 +16,7 @@ import {
   subscribeToCancellations,
 } from '@nightshift/jobs';
 import { checkStorageAtStart, type Storage, StorageUnavailableError } from '@nightshift/storage';
+import { startTracing } from '@nightshift/telemetry';
 import { DelayedError, type Job, type RedisClient, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { sendAlert, sendFailureAlert } from './alerts.js';
@@ -58,6 +59,8 @@ export interface RunningWorker<Q extends QueueName> {
 export async function startWorker<Q extends QueueName>(options: StartWorkerOptions<Q>): Promise<RunningWorker<Q>> {
   const { queue, env, logger } = options;
   if (options.storage) await checkStorageAtStart(options.storage, (message) => logger.warn(message));
+  // Undefined without OTEL_EXPORTER_OTLP_ENDPOINT: BullMQ then gets no telemetry and makes no span.
+  const tracing = startTracing(env, `nightshift-${String(logger.bindings().app ?? `worker-${queue}`)}`);
   const metrics = options.metrics ?? new WorkerMetrics(queue);
   // One extra connection per process: it checks Redis's configuration, then listens for cancellations.
   const control = createRedisClient('worker', env.REDIS_URL);
@@ -83,6 +86,7 @@ export async function startWorker<Q extends QueueName>(options: StartWorkerOptio
     prefix: env.QUEUE_PREFIX,
     concurrency: env.WORKER_CONCURRENCY ?? options.defaultConcurrency,
     autorun: false,
+    ...(tracing && { telemetry: tracing.bullmq }),
   });
   observe(worker, { queue, env, logger, metrics });
 
@@ -127,6 +131,7 @@ export async function startWorker<Q extends QueueName>(options: StartWorkerOptio
         await options.onClose?.();
         await options.storage?.close();
         await health.close();
+        await tracing?.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'buffered spans not exported'));
       })();
       // Cut short, the process must end now: resources that wait for the abandoned jobs are not waited for.
       if (graceful) await teardown;

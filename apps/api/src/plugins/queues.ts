@@ -1,5 +1,6 @@
 import { type QueueName, queueNames } from '@nightshift/contracts';
 import { type ContractFlowProducer, type ContractQueue, createFlowProducer, createQueue } from '@nightshift/jobs';
+import type { Telemetry } from 'bullmq';
 import fp from 'fastify-plugin';
 
 export type Queues = { readonly [Q in QueueName]: ContractQueue<Q> };
@@ -17,18 +18,25 @@ export interface QueuesPluginOptions {
   prefix: string;
   /** Per queue: how long, and how many, completed jobs are kept. */
   keepCompleted: { readonly [Q in QueueName]: { age: number; count: number } };
+  /** With tracing on: each add and flow is a span, and carries the trace to the worker. */
+  telemetry?: Telemetry | undefined;
 }
 
 export const queuesPlugin = fp<QueuesPluginOptions>(
-  async (app, { prefix, keepCompleted }) => {
+  async (app, { prefix, keepCompleted, telemetry }) => {
     const connection = app.redis;
     const queues = Object.fromEntries(
       queueNames.map((name) => [
         name,
-        createQueue(name, { connection, prefix, defaultJobOptions: { removeOnComplete: keepCompleted[name] } }),
+        createQueue(name, {
+          connection,
+          prefix,
+          defaultJobOptions: { removeOnComplete: keepCompleted[name] },
+          ...(telemetry && { telemetry }),
+        }),
       ]),
     ) as unknown as Queues;
-    const flows = createFlowProducer({ connection, prefix });
+    const flows = createFlowProducer({ connection, prefix, ...(telemetry && { telemetry }) });
     // BullMQ re-emits connection errors; the redis plugin already reports them, and an unheard 'error' would crash.
     const onError = (error: Error) => app.log.debug({ err: error }, 'queue connection error');
     for (const queue of Object.values(queues)) queue.on('error', onError);
