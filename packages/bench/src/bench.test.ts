@@ -15,12 +15,13 @@ describe('benchmark smoke run', () => {
     expect(ids).toEqual(
       expect.arrayContaining([
         'enqueue-api',
+        'enqueue-api-traced',
         'enqueue-api-bulk',
         'enqueue-library',
         'enqueue-http-add-floor',
         'enqueue-api-vs-add-floor',
         'enqueue-http-floor',
-        ...SMOKE.workerConcurrencies.flatMap((c) => [`worker-c${c}`, `worker-runtime-c${c}`]),
+        ...SMOKE.workerConcurrencies.flatMap((c) => [`worker-c${c}`, `worker-runtime-c${c}`, `worker-traced-c${c}`]),
         'commands-library',
         'commands-api',
         'latency-p50',

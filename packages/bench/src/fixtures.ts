@@ -28,7 +28,12 @@ export function discardingLogger(): Logger {
   );
 }
 
-export function benchWorkerEnv(redisUrl: string, prefix: string, concurrency: number): WorkerEnv {
+export function benchWorkerEnv(
+  redisUrl: string,
+  prefix: string,
+  concurrency: number,
+  overrides: Record<string, string> = {},
+): WorkerEnv {
   return parseEnv(workerEnvSchema, {
     NODE_ENV: 'production',
     // The bench's Redis runs without AOF on purpose: it measures Nightshift, not the disk.
@@ -37,5 +42,6 @@ export function benchWorkerEnv(redisUrl: string, prefix: string, concurrency: nu
     QUEUE_PREFIX: prefix,
     METRICS_PORT: '0',
     WORKER_CONCURRENCY: String(concurrency),
+    ...overrides,
   });
 }

@@ -1,3 +1,4 @@
+import { OtlpReceiver } from '@nightshift/test-support';
 import { ApiServer } from './api-server.js';
 import { BenchRedis } from './bench-redis.js';
 import type { BenchContext } from './context.js';
@@ -34,6 +35,8 @@ export async function runBench(settings: BenchSettings, options: RunOptions = {}
   const load = new LoadSampler();
   const redis = await BenchRedis.start();
   let api: ApiServer | undefined;
+  let tracedApi: ApiServer | undefined;
+  let receiver: OtlpReceiver | undefined;
   try {
     const plan = await planCores();
     if (plan) await pin(plan, settings, await redis.pid());
@@ -47,7 +50,11 @@ export async function runBench(settings: BenchSettings, options: RunOptions = {}
       log('starting the API');
       api = await ApiServer.start(redis.url, context.serverNodeArgs);
     }
-    if (api && wanted.has('enqueue')) rows.push(...(await measureEnqueue(context, api)));
+    if (api && wanted.has('enqueue')) {
+      receiver = await OtlpReceiver.start();
+      tracedApi = await ApiServer.start(redis.url, context.serverNodeArgs, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+      rows.push(...(await measureEnqueue(context, api, tracedApi)));
+    }
     if (wanted.has('workers')) rows.push(...(await measureWorkers(context)));
     if (api && wanted.has('commands')) {
       const counted = await measureCommands(context, api);
@@ -78,6 +85,8 @@ export async function runBench(settings: BenchSettings, options: RunOptions = {}
   } finally {
     load.stop();
     await api?.stop();
+    await tracedApi?.stop();
+    await receiver?.close();
     await redis.stop();
   }
 }

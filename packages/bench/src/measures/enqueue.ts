@@ -11,7 +11,7 @@ import type { Row } from '../report.js';
 import { median } from '../stats.js';
 
 const IN_FLIGHT = 64;
-const variantNames = ['api', 'apiBulk', 'raw', 'contract', 'hello', 'bareAdd'] as const;
+const variantNames = ['api', 'apiTraced', 'apiBulk', 'raw', 'contract', 'hello', 'bareAdd'] as const;
 type Variant = (typeof variantNames)[number];
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const body = JSON.stringify({ name: 'welcome', data: EMAIL });
@@ -75,7 +75,12 @@ async function inFlight(seconds: number, call: () => Promise<unknown>): Promise<
  * a bare Fastify route that adds with raw BullMQ (what HTTP itself costs a producer), and a bare
  * Fastify route that only answers.
  */
-export async function measureEnqueue({ settings, redis, log, serverNodeArgs }: BenchContext, api: ApiServer): Promise<Row[]> {
+export async function measureEnqueue(
+  { settings, redis, log, serverNodeArgs }: BenchContext,
+  api: ApiServer,
+  /** The same API exporting a span for every request and enqueue to a local OTLP receiver. */
+  tracedApi: ApiServer,
+): Promise<Row[]> {
   const hello = await ChildServer.start({
     script: 'src/servers/hello-server.ts',
     cwd: packageDir,
@@ -101,6 +106,7 @@ export async function measureEnqueue({ settings, redis, log, serverNodeArgs }: B
   });
   const loads = (seconds: number): Record<Variant, () => Promise<Load>> => ({
     api: () => httpLoad(endpoint(api, api.emailJobsUrl), seconds),
+    apiTraced: () => httpLoad(endpoint(tracedApi, tracedApi.emailJobsUrl), seconds),
     apiBulk: () => httpLoad(endpoint(api, `${api.emailJobsUrl}/bulk`), seconds, bulkBody, BULK_JOBS),
     raw: () => inFlight(seconds, () => raw.add('welcome', EMAIL)),
     contract: () => inFlight(seconds, () => contract.add('welcome', EMAIL)),
@@ -154,6 +160,12 @@ export async function measureEnqueue({ settings, redis, log, serverNodeArgs }: B
         target: `≥ ${target}`,
         met: rate.api / rate.raw >= target,
       },
+      compare(
+        'enqueue-api-traced',
+        '↳ API with tracing on (every request sampled, OTLP/HTTP to a local receiver) vs off',
+        'apiTraced',
+        'api',
+      ),
       compare(
         'enqueue-api-bulk',
         `↳ API \`POST /v1/queues/email/jobs/bulk\`, ${BULK_JOBS} jobs a request (64 conns) vs raw \`queue.add\`: HTTP's cost shared by a batch`,
