@@ -93,7 +93,7 @@ async function* failedJobs(queue: Queue): AsyncGenerator<Job[]> {
 
 /**
  * The queue's failed jobs grouped by the fingerprint of their cause, largest group first (then the
- * most recent), paged. Each call reads every failed job: bound the failed set with `removeOnFail`.
+ * most recent), paged. Each call reads every failed job the queue keeps (`removeOnFail` bounds them).
  */
 export async function listFailureGroups(queue: Queue, page: { offset: number; limit: number }): Promise<FailureGroupPage> {
   const groups = new Map<string, FailureGroup>();

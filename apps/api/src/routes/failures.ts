@@ -16,7 +16,7 @@ export const failureRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: "The queue's failed jobs grouped by cause, largest group first",
         description:
-          'A group is the error class, the message with ids, numbers, emails and URLs normalised, and the first stack frame of our code. Each call reads every failed job of the queue.',
+          'A group is the error class, the message with ids, numbers, emails and URLs normalised, and the first stack frame of our code. Each call reads every failed job the queue keeps.',
         params: queueParams,
         querystring: listFailuresQuery,
         response: {
