@@ -14,6 +14,7 @@ const tags = [
   { name: 'files', description: 'Images in, reports in, rendered files out' },
   { name: 'contracts', description: "Each queue's payload and result as JSON Schema" },
   { name: 'queues', description: 'Job counts and workers; pause and resume' },
+  { name: 'failures', description: 'Failed jobs grouped by cause, retried or removed a group at a time' },
   { name: 'endpoints', description: 'Addresses that webhook jobs deliver to' },
   {
     name: 'email',

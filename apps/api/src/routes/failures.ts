@@ -1,11 +1,11 @@
 import { listFailureGroups, removeFailureGroup, retryFailureGroup } from '@nightshift/jobs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { jsonResponse, queueParams } from '../schemas/common.js';
-import { authenticatedErrors, bodyErrors, errorResponses } from '../schemas/errors.js';
+import { authenticatedErrors, bodylessErrors, errorResponses } from '../schemas/errors.js';
 import { failureGroupActionSchema, failureGroupListSchema, failureGroupParams, listFailuresQuery } from '../schemas/failures.js';
 
 const tags = ['failures'];
-const groupErrors = [...authenticatedErrors, ...bodyErrors, 'QUEUE_NOT_FOUND', 'NOT_FOUND', 'REDIS_UNAVAILABLE'] as const;
+const groupErrors = [...authenticatedErrors, ...bodylessErrors, 'QUEUE_NOT_FOUND', 'NOT_FOUND', 'REDIS_UNAVAILABLE'] as const;
 
 /** A queue's failed jobs grouped by cause, and each group retried or removed at once (`@nightshift/jobs`' failure groups). */
 export const failureRoutes: FastifyPluginAsyncZod = async (app) => {
