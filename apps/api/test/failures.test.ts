@@ -79,7 +79,11 @@ beforeAll(async () => {
   await t.app.queues.email.addBulk(
     kinds.map((name, index) => ({
       name,
-      data: { to: `user-${index}@example.com`, template: 'trial-expiry' as const, data: {} },
+      data: {
+        to: `user-${index}@example.com`,
+        template: 'trial-expiry' as const,
+        data: { upgradeUrl: 'https://app.example.com/upgrade' },
+      },
       opts: { jobId: `${name}-${index}`, attempts: 1 },
     })),
   );

@@ -47,7 +47,6 @@ export const webhookContract = defineContract({
   upcasters: [],
   jobNames: ['deliver'],
   endpoints: true,
-  jobNames: ['deliver'],
   examples: [
     {
       url: 'https://hooks.example.com/nightshift',
