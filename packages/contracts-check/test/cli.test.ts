@@ -20,10 +20,17 @@ async function pnpmScript(script: string, ...args: string[]): Promise<{ code: nu
   );
 }
 
-const madeRequired: Edit = [
-  'email.ts',
-  'expiresInMinutes: z.int().min(1).max(10_080).optional(),',
-  'expiresInMinutes: z.int().min(1).max(10_080),',
+// On a queue still at its released version (pdf), so the edit is the only difference.
+const newRequiredField: Edit = [
+  'pdf.ts',
+  '  format: z.enum(reportFormats),\n});',
+  '  format: z.enum(reportFormats),\n  locale: z.string(),\n});',
+];
+/** The contract's own examples must fit it, so they gain the field too. */
+const examplesWithLocale: Edit = [
+  'pdf.ts',
+  "{ reportId: 'r-1', userId: 'u_1', format: 'pdf' },\n    { reportId: 'r-1', userId: 'u_1', format: 'xlsx' },",
+  "{ reportId: 'r-1', userId: 'u_1', format: 'pdf', locale: 'en' },\n    { reportId: 'r-1', userId: 'u_1', format: 'xlsx', locale: 'en' },",
 ];
 
 type Edit = [file: string, from: string, to: string];
@@ -58,43 +65,46 @@ describe('pnpm contracts:check', () => {
     expect(code).toBe(0);
   });
 
-  it('fails on a tree where one field was made required, naming it with its JSON path', async () => {
-    const { code, output } = await pnpmScript('contracts:check', '--contracts', await treeWith(madeRequired));
-    expect(output).toContain('email: version 1 (released 1): 1 breaking, 0 compatible');
-    expect(output).toContain('breaking    data $(template=reset-password).data.expiresInMinutes: field made required');
+  it('fails on a tree where a required field was added, naming it with its JSON path', async () => {
+    const { code, output } = await pnpmScript(
+      'contracts:check',
+      '--contracts',
+      await treeWith(newRequiredField, examplesWithLocale),
+    );
+    expect(output).toContain('pdf: version 1 (released 1): 1 breaking, 0 compatible');
+    expect(output).toContain('breaking    data $.locale: new required field');
     expect(output).toContain('to do: raise its version to 2 and add an upcaster from 1 that upgrades released payloads');
-    expect(output).toContain('breaking changes not covered in email');
+    expect(output).toContain('breaking changes not covered in pdf');
     expect(code).toBe(1);
   });
 
   it('passes the same change once the version is raised and an upcaster covers it', async () => {
-    const index = await treeWith(madeRequired, [
-      'email.ts',
-      `export const emailContract = defineContract({
+    const index = await treeWith(newRequiredField, examplesWithLocale, [
+      'pdf.ts',
+      `export const pdfContract = defineContract({
   version: 1,
-  data: emailJobSchema,
-  result: emailResultSchema,
+  data: pdfJobSchema,
+  result: pdfResultSchema,
   upcasters: [],`,
-      `export const emailContract = defineContract({
+      `export const pdfContract = defineContract({
   version: 2,
-  data: emailJobSchema,
-  result: emailResultSchema,
+  data: pdfJobSchema,
+  result: pdfResultSchema,
   upcasters: [
     {
       from: 1,
-      upgrade: (payload) =>
-        payload.template === 'reset-password' ? { ...payload, data: { expiresInMinutes: 60, ...(payload.data as object) } } : payload,
+      upgrade: (payload) => ({ locale: 'en', ...payload }),
       examples: [
         {
-          before: { to: 'a@example.com', template: 'reset-password', data: { resetUrl: 'https://example.com/r' } },
-          after: { to: 'a@example.com', template: 'reset-password', data: { expiresInMinutes: 60, resetUrl: 'https://example.com/r' } },
+          before: { reportId: 'r-1', userId: 'u_1', format: 'pdf' },
+          after: { reportId: 'r-1', userId: 'u_1', format: 'pdf', locale: 'en' },
         },
       ],
     },
   ],`,
     ]);
     const { code, output } = await pnpmScript('contracts:check', '--contracts', index);
-    expect(output).toContain('email: version 2 (released 1): 1 breaking, 0 compatible');
+    expect(output).toContain('pdf: version 2 (released 1): 1 breaking, 0 compatible');
     expect(output).toContain('covered: version 1 → 2, upcasters from 1, their examples checked against both schemas');
     expect(code).toBe(0);
   });
