@@ -531,8 +531,54 @@ const fileCases: BadInputCase[] = [
   },
 ];
 
+/** Failure groups, suppressions, the unsubscribe link and Resend's webhook: bad ids, addresses and signatures (a path that names nothing is a 404). */
+const operatorAndEmailCases: BadInputCase[] = [
+  {
+    route: 'retry failure group',
+    label: 'a fingerprint that is not 16 hex digits',
+    method: 'POST',
+    path: '/v1/queues/email/failures/not-a-group/retry',
+    status: 404,
+    names: 'fingerprint',
+  },
+  {
+    route: 'remove failure group',
+    label: 'a fingerprint that is not 16 hex digits',
+    method: 'DELETE',
+    path: '/v1/queues/email/failures/ZZZZ',
+    status: 404,
+    names: 'fingerprint',
+  },
+  {
+    route: 'lift suppression',
+    label: 'an address that is not one',
+    method: 'DELETE',
+    path: '/v1/suppressions/not-an-address',
+    status: 404,
+    names: 'email',
+  },
+  {
+    route: 'unsubscribe',
+    label: 'a link without its signature',
+    method: 'POST',
+    path: '/v1/unsubscribe?email=ann%40example.com',
+    status: 400,
+    names: 'signature',
+  },
+  {
+    route: 'resend webhook',
+    label: 'an event without a signature',
+    method: 'POST',
+    path: '/v1/webhooks/resend',
+    options: { body: { type: 'email.bounced', data: { to: ['ann@example.com'] } } },
+    status: 401,
+    names: 'RESEND_WEBHOOK_SECRET',
+  },
+];
+
 export const badInputCases: BadInputCase[] = [
   ...queueNames.flatMap(queueCases),
+  ...operatorAndEmailCases,
   ...endpointQueueNames.flatMap(endpointCases),
   ...contractCases,
   ...unknownQueueCases,
@@ -552,5 +598,10 @@ export const coveredWriteRoutes = [
   'PUT /v1/reports/:reportId',
   'POST /v1/images',
   'POST /v1/flows/report-delivery',
+  'POST /v1/queues/:queue/failures/:fingerprint/retry',
+  'DELETE /v1/queues/:queue/failures/:fingerprint',
+  'DELETE /v1/suppressions/:email',
+  'POST /v1/unsubscribe',
+  'POST /v1/webhooks/resend',
   ...endpointQueueNames.flatMap((queue) => [`PUT /v1/${queue}-endpoints/:id`, `POST /v1/${queue}-endpoints/:id/enable`]),
 ];
