@@ -1,3 +1,4 @@
+import { queueNames } from '@nightshift/contracts';
 import { type Browser, launchChromium, screenshotPath } from '@nightshift/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestApp, type TestApp, welcomeEmail } from './helpers.js';
@@ -56,7 +57,7 @@ describe('in a browser', () => {
     await header.getByText('Nightshift').first().waitFor({ timeout: 30_000 });
     expect(await page.title()).toBe('Nightshift');
     expect(await header.locator('img').first().getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
-    for (const queue of ['email', 'pdf', 'image-processing', 'webhook']) {
+    for (const queue of queueNames) {
       await expect.poll(() => page.getByRole('link', { name: queue, exact: true }).count()).toBeGreaterThan(0);
     }
     await page.getByText('browser-welcome').first().waitFor({ timeout: 30_000 });
