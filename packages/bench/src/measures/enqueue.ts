@@ -11,12 +11,19 @@ import type { Row } from '../report.js';
 import { median } from '../stats.js';
 
 const IN_FLIGHT = 64;
-const variantNames = ['api', 'apiTraced', 'apiBulk', 'raw', 'contract', 'hello', 'bareAdd'] as const;
+/**
+ * Batches in flight on the bulk rows: 64 batches of 100 would queue 6,400 scripts on one Redis
+ * connection, past the API's Redis command timeout on a busy machine, and it would answer 503s
+ * (its backpressure) rather than measure anything.
+ */
+const BULK_IN_FLIGHT = 8;
+const variantNames = ['api', 'apiTraced', 'apiBulk', 'raw', 'rawBulk', 'contract', 'hello', 'bareAdd'] as const;
 type Variant = (typeof variantNames)[number];
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const body = JSON.stringify({ name: 'welcome', data: EMAIL });
 const BULK_JOBS = 100;
-const bulkBody = JSON.stringify({ jobs: Array.from({ length: BULK_JOBS }, () => ({ name: 'welcome', data: EMAIL })) });
+const bulkJobs = Array.from({ length: BULK_JOBS }, () => ({ name: 'welcome', data: EMAIL }));
+const bulkBody = JSON.stringify({ jobs: bulkJobs });
 
 /** Jobs per second, and the CPU the producer (the server, or this process for in-process adds) spent per job. */
 interface Load {
@@ -29,13 +36,17 @@ interface Endpoint {
   cpuSeconds(): Promise<number | undefined>;
 }
 
-/** Jobs per second over `seconds`, 64 connections; any answer other than 2xx fails the bench. */
-async function httpLoad(endpoint: Endpoint, seconds: number, requestBody = body, jobsPerRequest = 1): Promise<Load> {
+/** Jobs per second over `seconds`, `connections` at once; any answer other than 2xx fails the bench. */
+async function httpLoad(
+  endpoint: Endpoint,
+  seconds: number,
+  { requestBody = body, jobsPerRequest = 1, connections = IN_FLIGHT } = {},
+): Promise<Load> {
   const before = await endpoint.cpuSeconds();
   const result = await autocannon({
     url: endpoint.url,
     method: 'POST',
-    connections: IN_FLIGHT,
+    connections,
     duration: seconds,
     headers: apiHeaders,
     body: requestBody,
@@ -43,7 +54,7 @@ async function httpLoad(endpoint: Endpoint, seconds: number, requestBody = body,
   const after = await endpoint.cpuSeconds();
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(
-      `${endpoint.url}: ${result.non2xx} answers other than 2xx and ${result.errors} errors out of ${result.requests.total}`,
+      `${endpoint.url}: ${result.non2xx} answers other than 2xx and ${result.errors} errors out of ${result.requests.total} (answers by status: ${JSON.stringify(result.statusCodeStats)})`,
     );
   }
   const jobs = result.requests.total * jobsPerRequest;
@@ -51,17 +62,21 @@ async function httpLoad(endpoint: Endpoint, seconds: number, requestBody = body,
   return { rate: jobs / result.duration, cpuUs };
 }
 
-/** Calls per second over `seconds`, with `IN_FLIGHT` calls outstanding at all times. */
-async function inFlight(seconds: number, call: () => Promise<unknown>): Promise<Load> {
+/** Jobs per second over `seconds`, with `calls` calls of `jobsPerCall` jobs outstanding at all times. */
+async function inFlight(
+  seconds: number,
+  call: () => Promise<unknown>,
+  { calls = IN_FLIGHT, jobsPerCall = 1 } = {},
+): Promise<Load> {
   const cpu = process.cpuUsage();
   const started = performance.now();
   const deadline = started + seconds * 1_000;
   let done = 0;
   await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
+    Array.from({ length: calls }, async () => {
       while (performance.now() < deadline) {
         await call();
-        done++;
+        done += jobsPerCall;
       }
     }),
   );
@@ -107,8 +122,14 @@ export async function measureEnqueue(
   const loads = (seconds: number): Record<Variant, () => Promise<Load>> => ({
     api: () => httpLoad(endpoint(api, api.emailJobsUrl), seconds),
     apiTraced: () => httpLoad(endpoint(tracedApi, tracedApi.emailJobsUrl), seconds),
-    apiBulk: () => httpLoad(endpoint(api, `${api.emailJobsUrl}/bulk`), seconds, bulkBody, BULK_JOBS),
+    apiBulk: () =>
+      httpLoad(endpoint(api, `${api.emailJobsUrl}/bulk`), seconds, {
+        requestBody: bulkBody,
+        jobsPerRequest: BULK_JOBS,
+        connections: BULK_IN_FLIGHT,
+      }),
     raw: () => inFlight(seconds, () => raw.add('welcome', EMAIL)),
+    rawBulk: () => inFlight(seconds, () => raw.addBulk(bulkJobs), { calls: BULK_IN_FLIGHT, jobsPerCall: BULK_JOBS }),
     contract: () => inFlight(seconds, () => contract.add('welcome', EMAIL)),
     hello: () => httpLoad(endpoint(hello, `${hello.url}/hello`), seconds),
     bareAdd: () => httpLoad(endpoint(bareAdd, `${bareAdd.url}/add`), seconds),
@@ -148,30 +169,33 @@ export async function measureEnqueue(
       detail: { ours: cpuDetail(ours, per), beside: cpuDetail(beside, per) },
       rounds: { ours: rounds[ours], beside: rounds[beside] },
     });
-    const target = 0.7;
+    // The API is held to what any HTTP producer costs (the bare route with a raw add), in CPU per job:
+    // its rate beside raw `queue.add` mostly shows the HTTP floor, which no producer over HTTP gets under.
+    const apiCpuTarget = 1.5;
+    const cpuRatio = (ours: Variant, beside: Variant) => median(cpu[ours]) / median(cpu[beside]);
     return [
-      {
-        ...compare(
-          'enqueue-api',
-          'Enqueue: API `POST /v1/queues/email/jobs` (autocannon, 64 conns) vs raw `queue.add` (64 in flight)',
-          'api',
-          'raw',
-        ),
-        target: `≥ ${target}`,
-        met: rate.api / rate.raw >= target,
-      },
+      compare(
+        'enqueue-api',
+        'Enqueue: API `POST /v1/queues/email/jobs` (autocannon, 64 conns) vs raw `queue.add` (64 in flight)',
+        'api',
+        'raw',
+      ),
       compare(
         'enqueue-api-traced',
         '↳ API with tracing on (every request sampled, OTLP/HTTP to a local receiver) vs off',
         'apiTraced',
         'api',
       ),
-      compare(
-        'enqueue-api-bulk',
-        `↳ API \`POST /v1/queues/email/jobs/bulk\`, ${BULK_JOBS} jobs a request (64 conns) vs raw \`queue.add\`: HTTP's cost shared by a batch`,
-        'apiBulk',
-        'raw',
-      ),
+      {
+        ...compare(
+          'enqueue-api-bulk',
+          `↳ API \`POST /v1/queues/email/jobs/bulk\`, ${BULK_JOBS} jobs a request (${BULK_IN_FLIGHT} conns) vs raw \`queue.addBulk\` of the same batches (${BULK_IN_FLIGHT} in flight)`,
+          'apiBulk',
+          'rawBulk',
+        ),
+        target: '≥ 0.9',
+        met: rate.apiBulk / rate.rawBulk >= 0.9,
+      },
       compare(
         'enqueue-library',
         '↳ `createQueue().add` (validation, default options) vs raw `queue.add`, 64 in flight',
@@ -184,12 +208,16 @@ export async function measureEnqueue(
         'bareAdd',
         'raw',
       ),
-      compare(
-        'enqueue-api-vs-add-floor',
-        '↳ API vs that bare Fastify + raw add route: what auth, validation, rate limit, headers, logs and metrics cost',
-        'api',
-        'bareAdd',
-      ),
+      {
+        ...compare(
+          'enqueue-api-vs-add-floor',
+          '↳ API vs that bare Fastify + raw add route: what auth, validation, rate limit, headers, logs and metrics cost',
+          'api',
+          'bareAdd',
+        ),
+        target: `CPU/job ≤ ${apiCpuTarget}×`,
+        met: cpu.api.length > 0 && cpu.bareAdd.length > 0 ? cpuRatio('api', 'bareAdd') <= apiCpuTarget : undefined,
+      },
       compare(
         'enqueue-http-floor',
         '↳ API vs a bare Fastify `POST /hello` (same body, 64 conns): the HTTP floor',
