@@ -7,7 +7,9 @@ import Fastify, { LogController } from 'fastify';
 import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { pino } from 'pino';
 import { adminPasswordWeakness, type Env } from './env.js';
+import { ApiError } from './errors/index.js';
 import { FileLinks } from './lib/file-links.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan, tooDeepMessage } from './lib/json-depth.js';
 import { serializeError } from './lib/log-errors.js';
 import { type AdmissionPluginOptions, admissionPlugin } from './plugins/admission.js';
 import { BULL_BOARD_PATH, bullBoardPlugin } from './plugins/bull-board.js';
@@ -72,6 +74,7 @@ export async function buildApp(env: Env, options: BuildAppOptions = {}) {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body.toString();
     if (text === '' && request.routeOptions.schema?.body === undefined) return done(null, undefined);
+    if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return done(new ApiError('JSON_TOO_DEEP', tooDeepMessage));
     return parseJson(request, text, done);
   });
   // Requests still in flight at shutdown close their keep-alive connection, or close() would wait for the client to hang up.

@@ -1,3 +1,5 @@
+import { MAX_JSON_DEPTH } from '../lib/json-depth.js';
+
 /**
  * Every code the API answers an error with, its HTTP status, and what a client can do about it:
  * the one list. `ApiError`, the error handler, each route's OpenAPI responses and the README's
@@ -12,6 +14,10 @@ export const errorCodes = {
   INVALID_JSON: {
     status: 400,
     description: 'The body is not valid JSON, or holds a `__proto__` or `constructor.prototype` key: send plain JSON.',
+  },
+  JSON_TOO_DEEP: {
+    status: 400,
+    description: `The JSON body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep, which no contract needs: it is refused before it is parsed.`,
   },
   EMPTY_BODY: {
     status: 400,

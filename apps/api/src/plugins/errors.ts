@@ -1,11 +1,12 @@
-import { InvalidJobDataError, toJobDataIssues } from '@nightshift/contracts';
+import { InvalidJobDataError } from '@nightshift/contracts';
 import { StorageUnavailableError } from '@nightshift/storage';
 import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import fp from 'fastify-plugin';
-import { ZodError, type z } from 'zod';
+import type { z } from 'zod';
 import { ApiError, type ApiErrorOptions, type ErrorCode, errorCodes, RequestValidationError } from '../errors/index.js';
 import { jobContextOf } from '../lib/log-errors.js';
 import { isRedisFull, isRedisUnavailable } from '../lib/redis-errors.js';
+import { validationIssues } from '../lib/validation-issues.js';
 import { MAX_JOB_ID_LENGTH } from '../schemas/common.js';
 import { declaredErrorCodes, type ErrorBody } from '../schemas/errors.js';
 import { securityHeaders } from './security.js';
@@ -19,23 +20,8 @@ export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> =
   (data) => {
     const result = schema.safeParse(data);
     if (result.success) return { value: result.data };
-    return { error: new RequestValidationError(httpPart ?? 'request', toJobDataIssues(namingUnknownKeys(result.error))) };
+    return { error: new RequestValidationError(httpPart ?? 'request', validationIssues(result.error)) };
   };
-
-/** zod reports unknown fields once, at their parent; one issue per field names each of them. */
-function namingUnknownKeys(error: z.ZodError): z.ZodError {
-  const issues = error.issues.flatMap((issue): z.core.$ZodIssue[] =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({
-          code: 'custom',
-          path: [...issue.path, key],
-          message: 'is not a known field',
-          input: undefined,
-        }))
-      : [issue],
-  );
-  return new ZodError(issues);
-}
 
 /** Memory comes back as workers finish jobs and retention removes them: seconds, not the instant an outage may take. */
 const REDIS_FULL_RETRY_AFTER_SECONDS = 5;

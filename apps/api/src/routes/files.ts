@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ObjectNotFoundError, storageKeys } from '@nightshift/storage';
 import { create as contentDisposition } from 'content-disposition';
+import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../errors/index.js';
 import type { FileLinks } from '../lib/file-links.js';
 import { checkedImage, type ImageContentType, imageContentTypes } from '../lib/image-intake.js';
+import { CheckedReport, ReportIntakePool } from '../lib/report-intake.js';
+import { zodValidatorCompiler } from '../plugins/errors.js';
 import { jsonResponse } from '../schemas/common.js';
 import { authenticatedErrors, bodyErrors, errorResponses } from '../schemas/errors.js';
 import {
@@ -32,30 +35,7 @@ const DOWNLOAD_LINK_SECONDS = 60;
 export const fileRoutes: FastifyPluginAsyncZod<FileRoutesOptions> = async (app, { imageMaxBytes, reportMaxBytes, links }) => {
   await app.register(imageUploadRoute, { imageMaxBytes });
 
-  app.put(
-    '/reports/:reportId',
-    {
-      bodyLimit: reportMaxBytes,
-      schema: {
-        tags,
-        summary: "Store a report's data for the PDF worker (201 new, 200 replaced)",
-        params: reportParams,
-        body: reportBody,
-        response: {
-          200: jsonResponse('The report replaced the one stored under this id', reportStoredSchema),
-          201: jsonResponse('The report is stored', reportStoredSchema),
-          ...errorResponses(...authenticatedErrors, ...bodyErrors, 'NOT_FOUND', 'INVALID_REQUEST', 'STORAGE_UNAVAILABLE'),
-        },
-      },
-    },
-    async (request, reply) => {
-      const { reportId } = request.params;
-      const key = storageKeys.report(reportId);
-      const existed = (await app.storage.stat(key)) !== undefined;
-      const stored = await app.storage.put(key, JSON.stringify(request.body));
-      return reply.status(existed ? 200 : 201).send({ reportId, rows: request.body.rows.length, bytes: stored.bytes });
-    },
-  );
+  await app.register(reportUploadRoute, { reportMaxBytes });
 
   app.get(
     '/files/:fileId',
@@ -135,6 +115,59 @@ export const fileRoutes: FastifyPluginAsyncZod<FileRoutesOptions> = async (app, 
     }
   }
 };
+
+/**
+ * Its own scope: a report's JSON is parsed and checked in a worker thread (see `ReportIntakePool`),
+ * so the largest one the contract allows does not stall the event loop.
+ */
+const reportUploadRoute: FastifyPluginAsyncZod<{ reportMaxBytes: number }> = async (app, { reportMaxBytes }) => {
+  const intake = new ReportIntakePool();
+  app.addHook('onClose', () => intake.close());
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request: FastifyRequest, body: Buffer) =>
+    intake.take(body),
+  );
+  // The parser above has checked the body against the contract, in a thread.
+  app.setValidatorCompiler(reportValidatorCompiler);
+
+  app.put(
+    '/reports/:reportId',
+    {
+      bodyLimit: reportMaxBytes,
+      schema: {
+        tags,
+        summary: "Store a report's data for the PDF worker (201 new, 200 replaced)",
+        params: reportParams,
+        body: reportBody,
+        response: {
+          200: jsonResponse('The report replaced the one stored under this id', reportStoredSchema),
+          201: jsonResponse('The report is stored', reportStoredSchema),
+          ...errorResponses(...authenticatedErrors, ...bodyErrors, 'NOT_FOUND', 'INVALID_REQUEST', 'STORAGE_UNAVAILABLE'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { reportId } = request.params;
+      const key = storageKeys.report(reportId);
+      const existed = (await app.storage.stat(key)) !== undefined;
+      const report = checkedReport(request.body);
+      const stored = await app.storage.put(key, report.json);
+      return reply.status(existed ? 200 : 201).send({ reportId, rows: report.rows, bytes: stored.bytes });
+    },
+  );
+};
+
+/** The body as the report parser left it (anything else means the route lost its parser); params as every route's. */
+const reportValidatorCompiler: FastifySchemaCompiler<z.ZodType> = (route) =>
+  route.httpPart === 'body'
+    ? (value) =>
+        value instanceof CheckedReport ? { value } : { error: new Error('the report body was not checked by its parser') }
+    : zodValidatorCompiler(route);
+
+function checkedReport(body: unknown): CheckedReport {
+  if (body instanceof CheckedReport) return body;
+  throw new Error('the report body was not checked by its parser');
+}
 
 /** Its own scope: only image bodies are parsed here (anything else is a 415), and they stream to storage unbuffered. */
 const imageUploadRoute: FastifyPluginAsyncZod<{ imageMaxBytes: number }> = async (app, { imageMaxBytes }) => {

@@ -73,10 +73,11 @@ export const authenticatedErrors = ['RATE_LIMITED', 'UNAUTHORIZED', 'REDIS_UNAVA
 
 /**
  * What Fastify's body parsing answers on a POST, PUT or DELETE that takes a body: a JSON (or
- * text) body that is malformed, empty, too large, of another type, or shorter than it said.
+ * text) body that is malformed, nested too deep, empty, too large, of another type, or shorter than it said.
  */
 export const bodyErrors = [
   'INVALID_JSON',
+  'JSON_TOO_DEEP',
   'EMPTY_BODY',
   'BODY_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',

@@ -106,6 +106,11 @@ export class BuiltApi {
     }
   }
 
+  /** The process id, to signal it. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** A request with the bearer token unless `headers` says otherwise. */
   fetch(path: string, init: RequestInit & { headers?: Record<string, string> } = {}): Promise<Response> {
     return fetch(`${this.url}${path}`, { ...init, headers: { authorization: `Bearer ${TOKEN}`, ...init.headers } });
