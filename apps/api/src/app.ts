@@ -14,7 +14,7 @@ import { serializeError } from './lib/log-errors.js';
 import { type AdmissionPluginOptions, admissionPlugin } from './plugins/admission.js';
 import { BULL_BOARD_PATH, bullBoardPlugin } from './plugins/bull-board.js';
 import { docsPlugin } from './plugins/docs.js';
-import { answerFrameworkError, errorsPlugin, type UndeclaredErrorCode } from './plugins/errors.js';
+import { answerClientError, answerFrameworkError, errorsPlugin, type UndeclaredErrorCode } from './plugins/errors.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { type QueuesPluginOptions, queuesPlugin } from './plugins/queues.js';
 import { redisPlugin } from './plugins/redis.js';
@@ -65,6 +65,12 @@ export async function buildApp(env: Env, options: BuildAppOptions = {}) {
     onConstructorPoisoning: 'error',
     routerOptions: { maxParamLength: MAX_JOB_ID_LENGTH },
     frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
+    // Node checks for late headers on an interval, thirty seconds unless told: a fraction of the timeout keeps a 408 near it.
+    http: {
+      headersTimeout: env.HEADERS_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.min(env.HEADERS_TIMEOUT_MS / 4, 30_000),
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setSerializerCompiler(serializerCompiler);
   // A route without a body takes an empty one whatever its Content-Type: many clients send

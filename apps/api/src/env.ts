@@ -123,6 +123,8 @@ export const envSchema = z
     ADMISSION_MAX_MEMORY_SHARE: perQueue(z.coerce.number().gt(0).max(1), 0.8),
     /** A request's body (an upload included) must have arrived this long after its headers, or its connection is closed. */
     REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
+    /** A request's headers must have arrived this long after its connection opened (or its previous request ended), or it is answered 408. */
+    HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(60_000),
     /** A connection that sends or takes nothing for this long during a request (a stalled upload) is closed. */
     CONNECTION_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
     /** Per queue: seconds a completed job stays readable (BullMQ's removeOnComplete.age). */

@@ -27,7 +27,7 @@ export const errorCodes = {
   BAD_REQUEST: {
     status: 400,
     description:
-      'The request could not be read (a body that does not match its Content-Length, an upload cut off): `error` says what.',
+      'The request could not be read (a malformed request line or header, a body that does not match its Content-Length, an upload cut off): `error` says what.',
   },
   INVALID_URL: {
     status: 400,
@@ -109,6 +109,10 @@ export const errorCodes = {
     status: 409,
     description: 'The job, or a child of it, is being processed and cannot be removed: cancel the running job, or retry later.',
   },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    description: 'The request headers did not arrive within `HEADERS_TIMEOUT_MS`: the connection is closed.',
+  },
   BODY_TOO_LARGE: {
     status: 413,
     description: "The body exceeds the route's limit (`BODY_LIMIT_BYTES`; `REPORT_MAX_BYTES` for reports): `error` gives it.",
@@ -150,6 +154,11 @@ export const errorCodes = {
     description:
       "Redis memory is past the queue's share of `maxmemory` (`ADMISSION_MAX_MEMORY_SHARE`, shown in `GET /v1/queues`): nothing was added; retry after `Retry-After` seconds.",
   },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    description:
+      "The request headers exceed Node's limit (16 KiB unless `--max-http-header-size` says otherwise): send fewer or shorter ones.",
+  },
   INTERNAL: {
     status: 500,
     description: "An unexpected failure, logged under the response's `x-request-id`: report it with that id.",
@@ -182,9 +191,11 @@ export const errorStatusMeanings: Record<ErrorStatus, string> = {
   401: 'Not authenticated',
   403: 'Not allowed',
   404: 'Not found',
+  408: 'The request did not arrive in time',
   409: 'In conflict with the current state',
   413: 'Too large',
   415: 'Unsupported media type',
+  431: 'Request headers too large',
   422: 'Well-formed, but refused: it conflicts with an earlier request, or a rule such as the suppression list forbids it',
   429: 'Too many requests',
   500: 'Unexpected failure',

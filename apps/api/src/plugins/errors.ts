@@ -1,6 +1,16 @@
+import { randomUUID } from 'node:crypto';
+import { maxHeaderSize, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { InvalidJobDataError } from '@nightshift/contracts';
 import { StorageUnavailableError } from '@nightshift/storage';
-import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastify';
+import type {
+  ConnectionError,
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchemaCompiler,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import type { z } from 'zod';
 import { ApiError, type ApiErrorOptions, type ErrorCode, errorCodes, RequestValidationError } from '../errors/index.js';
@@ -100,6 +110,51 @@ export function answerFrameworkError(error: FastifyError, request: FastifyReques
   }
   request.log.error({ err: error }, 'request failed before routing');
   return sendError(reply, 'INTERNAL', 'internal error');
+}
+
+/** Node's HTTP parser errors we answer with a code of our own; any other parse error is a 400 BAD_REQUEST. */
+const clientErrors: Record<string, (server: Server) => { code: ErrorCode; message: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: (server) => ({
+    code: 'REQUEST_TIMEOUT',
+    message: `the request headers did not arrive within ${server.headersTimeout} ms (HEADERS_TIMEOUT_MS)`,
+  }),
+  HPE_HEADER_OVERFLOW: () => ({
+    code: 'HEADERS_TOO_LARGE',
+    message: `the request headers exceed ${maxHeaderSize} bytes: send fewer or shorter ones`,
+  }),
+};
+
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP server refuses before Fastify sees a request (a
+ * malformed request line or header, headers too large or too slow). There is no request or reply
+ * yet, so the answer is written on the socket as raw HTTP, in the API's error shape with the
+ * headers every answer carries, and without echoing any of what was sent.
+ */
+export function answerClientError(this: FastifyInstance, error: ConnectionError, socket: Socket): void {
+  // A connection reset or already closed: nobody to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const { code, message } = clientErrors[error.code]?.(this.server) ?? {
+    code: 'BAD_REQUEST' as const,
+    message: `the request is not valid HTTP/1.1 (${error.code}): check its request line and headers`,
+  };
+  const requestId = randomUUID();
+  this.log.info({ reqId: requestId, code, reason: error.code }, 'request refused by the HTTP parser');
+  // As Node does: a response already under way on this connection must not be corrupted by a second one.
+  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage;
+  if (socket.writable && !inFlight?.headersSent) {
+    const body = JSON.stringify({ error: message, code } satisfies ErrorBody);
+    const { status } = errorCodes[code];
+    const headers = {
+      ...securityHeaders(),
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(body)),
+      'x-request-id': requestId,
+      connection: 'close',
+    };
+    const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head.join('')}\r\n${body}`);
+  }
+  socket.destroy(error);
 }
 
 export interface ErrorsPluginOptions {
