@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ErrorCode, errorCodes } from '../src/errors/index.js';
 import { FileLinks } from '../src/lib/file-links.js';
 import { IdempotencyStore } from '../src/lib/idempotency-store.js';
+import { MAX_JSON_DEPTH } from '../src/lib/json-depth.js';
 import { RESEND_WEBHOOK_BODY_LIMIT } from '../src/routes/resend-webhook.js';
 import { auth, FILE_LINK_SECRET, ROTATED_TOKEN, startTestApp, type TestApp } from './helpers.js';
 import { type DocumentedOperation, declaredCodes, type OpenApiDocument, operationsOf } from './openapi.js';
@@ -180,6 +181,7 @@ function casesFor({ name, method, path, takesBody }: DocumentedOperation): Error
   if (idParam) add('NOT_FOUND', { url: fill(path, { [idParam]: 'bad$id' }) });
   if (['POST', 'PUT', 'DELETE'].includes(method) && path !== '/v1/images' && path !== '/v1/webhooks/resend') {
     add('INVALID_JSON', { headers: json, payload: '{' });
+    add('JSON_TOO_DEEP', { headers: json, payload: `${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}` });
     // A route without a body takes an empty one, even sent as JSON.
     if (takesBody) add('EMPTY_BODY', { headers: json });
     add('BODY_TOO_LARGE', { headers: json, payload: JSON.stringify('x'.repeat(LIMIT_BYTES)) });
