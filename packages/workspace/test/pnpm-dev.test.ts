@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,9 +18,17 @@ let dev: ChildProcess;
 let output = '';
 let port: number;
 
-/** Resolves with the first match of the pattern in what `pnpm dev` printed from `from` on. */
-const printed = (pattern: RegExp, what: string, from = 0, timeoutMs = 240_000) =>
-  waitFor(() => pattern.exec(output.slice(from)), { timeoutMs, intervalMs: 200, what: `${what} in:\n${output.slice(-3000)}` });
+/**
+ * Resolves with the first match of the pattern in what `pnpm dev` printed from `from` on. A timeout
+ * shows the output as it was then, so what came after the wait began is in the failure too.
+ */
+async function printed(pattern: RegExp, what: string, from = 0, timeoutMs = 240_000) {
+  try {
+    return await waitFor(() => pattern.exec(output.slice(from)), { timeoutMs, intervalMs: 200, what });
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; pnpm dev printed:\n${output.slice(-3000)}`);
+  }
+}
 
 beforeAll(async () => {
   clone = await mkdtemp(join(tmpdir(), 'nightshift-pnpm-dev-'));
@@ -115,4 +123,18 @@ describe('pnpm dev in a clean clone', () => {
     });
     expect(board.status).toBe(200);
   }, 300_000);
+
+  it('restarts the email worker when one of its templates changes', async () => {
+    // The worker has started (it sent the job above), and tsx watches the app's src/ before it
+    // starts the app, so the edit cannot fall before the watch.
+    const before = output.length;
+    await appendFile(join(clone, 'apps', 'worker-email', 'src', 'templates', 'welcome.tsx'), '\n// Edited by a test.\n');
+    const restart = await printed(
+      /worker-email:dev: .*change in \.\/src\/templates\/welcome\.tsx/,
+      'the restart',
+      before,
+      60_000,
+    );
+    await printed(/worker-email:dev: .*"msg":"worker started"/, 'the worker starting again', before + restart.index, 120_000);
+  }, 200_000);
 });
