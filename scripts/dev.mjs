@@ -1,7 +1,8 @@
 // `pnpm dev`: what `npm start` gives (the same development credentials, a Redis found or started,
 // the same banner, the dashboard on), with every app run from its TypeScript by `tsx watch`, which
-// restarts an app when a file it imports changes: its own routes or templates, or a workspace
-// package's sources such as a contract. No build needed. Ctrl-C stops everything it started.
+// restarts an app when a file under its src/ (watched before the app starts: `--include=src` in its
+// dev script) or a file it imports from elsewhere, such as a contract, changes. No build needed.
+// Ctrl-C stops everything it started.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensurePinnedNode } from './lib/node.mjs';
