@@ -65,6 +65,10 @@ export class ApiServer {
     return this.server.cpuSeconds();
   }
 
+  rssMiB(): Promise<number | undefined> {
+    return this.server.rssMiB();
+  }
+
   async stop(): Promise<void> {
     await this.server.stop();
     await rm(this.storageDir, { recursive: true, force: true });

@@ -33,6 +33,11 @@ export class BenchRedis {
     return value;
   }
 
+  /** CPU seconds the server has used (`INFO cpu`, main thread and I/O threads): Redis's own cost of a measurement. */
+  async cpuSeconds(): Promise<number> {
+    return Number(await this.info('used_cpu_user', 'cpu')) + Number(await this.info('used_cpu_sys', 'cpu'));
+  }
+
   async pid(): Promise<number> {
     return Number(await this.info('process_id'));
   }

@@ -31,6 +31,7 @@ describe('benchmark smoke run', () => {
         'image-vs-queue-floor',
         ...SMOKE.reportRows.flatMap((rows) => [`pdf-${rows}`, `xlsx-${rows}`]),
         'xlsx-memory',
+        ...SMOKE.depths.flatMap((depth) => [`depth-api-${depth}`, `depth-worker-${depth}`]),
         'redis-set',
         'redis-evalsha',
       ]),
@@ -50,6 +51,27 @@ describe('benchmark smoke run', () => {
     const unexplained = report.extraCommands.filter((extra) => extra.why === 'UNEXPLAINED');
     expect(unexplained.map((extra) => `${extra.variant}: ${extra.command}`)).toEqual([]);
 
+    // Every peer, with both its settings, has every figure; each but Nightshift's own a ratio to it.
+    expect(report.peers.map((peer) => peer.id)).toEqual([
+      'nightshift',
+      'nightshift-runtime',
+      'bullmq',
+      'bullmq-fast',
+      'bee-queue',
+      'bee-queue-fast',
+      'pg-boss',
+      'pg-boss-fast',
+      'graphile-worker',
+      'graphile-worker-fast',
+    ]);
+    for (const peer of report.peers) {
+      for (const [measure, figure] of Object.entries(peer.figures)) {
+        expect(figure.value, `${peer.id} ${measure}`).toBeGreaterThan(0);
+        if (peer.id !== 'nightshift') expect(Number.isFinite(figure.ratio), `${peer.id} ${measure}`).toBe(true);
+        if (!measure.startsWith('latency')) expect(figure.backendCpuUs, `${peer.id} ${measure}`).toBeGreaterThanOrEqual(0);
+      }
+    }
+
     expect(report.machine.redis).toMatch(/^\d+\.\d+/);
     expect(report.machine.bullmq).toMatch(/^\d+\.\d+/);
     expect(report.load.samples.length).toBeGreaterThanOrEqual(2);
@@ -57,5 +79,6 @@ describe('benchmark smoke run', () => {
     const markdown = toMarkdown(report);
     expect(markdown).toContain('| Measurement | Nightshift | Beside | Ratio | Target | Met |');
     for (const row of report.rows) expect(markdown).toContain(row.label);
+    for (const peer of report.peers) expect(markdown).toContain(peer.settings);
   });
 });

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { freePort, waitFor } from '@nightshift/test-support';
+import { processCpuSeconds, processRssMiB } from './proc-stats.js';
 
 export interface ChildServerOptions {
   /** A TypeScript entry point, run through tsx from workspace sources. */
@@ -69,11 +69,12 @@ export class ChildServer {
    * than its request rate, since autocannon shares its core.
    */
   async cpuSeconds(): Promise<number | undefined> {
-    const stat = await readFile(`/proc/${this.child.pid}/stat`, 'utf8').catch(() => undefined);
-    // Fields after the parenthesised command name; utime and stime are the 14th and 15th, in clock ticks (100 a second on Linux).
-    const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (!fields) return undefined;
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return this.child.pid === undefined ? undefined : processCpuSeconds(this.child.pid);
+  }
+
+  /** Resident memory in MiB, from /proc (Linux; undefined elsewhere). */
+  async rssMiB(): Promise<number | undefined> {
+    return this.child.pid === undefined ? undefined : processRssMiB(this.child.pid);
   }
 
   async stop(): Promise<void> {

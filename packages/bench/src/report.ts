@@ -33,6 +33,32 @@ export interface ExtraCommand {
   why: string;
 }
 
+/** The peer table's columns: enqueue singly and in bulk, drain at the low and high concurrency, start latency at idle. */
+export type PeerMeasure = 'enqueue' | 'enqueueBulk' | 'drainLow' | 'drainHigh' | 'latencyP50' | 'latencyP99';
+
+export interface PeerFigure {
+  /** Jobs per second, or milliseconds for the latencies. */
+  value: number;
+  /** Nightshift's (library path) figure ÷ this one: above 1 Nightshift is faster for rates, slower for latencies. */
+  ratio?: number;
+  /** CPU microseconds per job of the bench process, and of Redis or PostgreSQL. */
+  cpuUs?: number;
+  backendCpuUs?: number;
+  /** A drain stopped at the time limit in some round: the rate is what it completed by then. */
+  limited?: boolean;
+  /** Every round's rate, or every latency sample. */
+  rounds: number[];
+}
+
+/** One job system, with one set of settings, in the peer table. */
+export interface PeerSummary {
+  id: string;
+  system: string;
+  settings: string;
+  backend: 'Redis' | 'PostgreSQL';
+  figures: Record<PeerMeasure, PeerFigure>;
+}
+
 export interface BenchReport {
   date: string;
   mode: 'full' | 'smoke';
@@ -44,6 +70,9 @@ export interface BenchReport {
   rows: Row[];
   commands: CommandBreakdown[];
   extraCommands: ExtraCommand[];
+  peers: PeerSummary[];
+  /** What the peer table's columns mean: the job count and the two concurrencies. */
+  peerSetup?: { jobs: number; concurrencies: readonly [number, number]; rounds: number; drainLimitSeconds: number };
   notes: string[];
 }
 
@@ -90,6 +119,65 @@ export function toMarkdown(report: BenchReport): string {
       lines.push(`- ${extra.variant}: \`${extra.command}\` +${extra.extraPerJob.toFixed(2)}/job: ${extra.why}`);
     }
   }
+  if (report.peers.length > 0 && report.peerSetup) lines.push('', ...peerTables(report.peers, report.peerSetup));
   if (report.notes.length > 0) lines.push('', ...report.notes.map((note) => `- ${note}`));
   return `${lines.join('\n')}\n`;
+}
+
+function peerTables(peers: PeerSummary[], setup: NonNullable<BenchReport['peerSetup']>): string[] {
+  const [low, high] = setup.concurrencies;
+  const jobs = setup.jobs.toLocaleString('en-US');
+  const rateCell = (figure: PeerFigure) =>
+    `${numberFormat(figure.value)}/s${figure.limited ? '†' : ''}${figure.ratio === undefined ? '' : ` (${figure.ratio.toFixed(2)}×)`}`;
+  const msCell = (figure: PeerFigure) =>
+    `${numberFormat(figure.value)} ms${figure.ratio === undefined ? '' : ` (${figure.ratio.toFixed(2)}×)`}`;
+  const cpuCell = (figure: PeerFigure) =>
+    `${numberFormat(figure.cpuUs ?? Number.NaN)} + ${numberFormat(figure.backendCpuUs ?? Number.NaN)}`;
+  const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const name = (peer: PeerSummary) => `${peer.system} (${peer.backend}): ${peer.settings}`;
+  return [
+    `Peers: ${jobs} no-op jobs enqueued singly (64 in flight) and in bulk (batches of 1,000), then processed at concurrency ${low} and ${high}; start latency at idle, one job at a time. Medians of ${setup.rounds} rounds; in brackets, Nightshift (\`createQueue\` + \`createWorker\`) ÷ the system: above 1 Nightshift is faster for rates, slower for latencies. † stopped at the ${setup.drainLimitSeconds} s limit in some round: the rate is what it finished by then.`,
+    '',
+    row([
+      'System and settings',
+      'Enqueue singly',
+      'Enqueue in bulk',
+      `Process, concurrency ${low}`,
+      `Process, concurrency ${high}`,
+      'Start p50',
+      'Start p99',
+    ]),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:']),
+    ...peers.map((peer) =>
+      row([
+        name(peer),
+        rateCell(peer.figures.enqueue),
+        rateCell(peer.figures.enqueueBulk),
+        rateCell(peer.figures.drainLow),
+        rateCell(peer.figures.drainHigh),
+        msCell(peer.figures.latencyP50),
+        msCell(peer.figures.latencyP99),
+      ]),
+    ),
+    '',
+    "CPU per job in µs: the bench process (producer or worker) + Redis or PostgreSQL (the bench database's backends, from /proc).",
+    '',
+    row([
+      'System and settings',
+      'Enqueue singly',
+      'Enqueue in bulk',
+      `Process, concurrency ${low}`,
+      `Process, concurrency ${high}`,
+    ]),
+    row(['---', '---:', '---:', '---:', '---:']),
+    ...peers.map((peer) =>
+      row([
+        name(peer),
+        cpuCell(peer.figures.enqueue),
+        cpuCell(peer.figures.enqueueBulk),
+        cpuCell(peer.figures.drainLow),
+        cpuCell(peer.figures.drainHigh),
+      ]),
+    ),
+  ];
 }

@@ -5,16 +5,28 @@ import type { BenchContext } from './context.js';
 import { type CorePlan, pinProcess, planCores } from './cpu-pinning.js';
 import { describeMachine, LoadSampler } from './machine.js';
 import { measureCommands } from './measures/commands-per-job.js';
+import { measureDepth } from './measures/depth.js';
 import { measureEnqueue } from './measures/enqueue.js';
 import { measureLatency } from './measures/enqueue-latency.js';
 import { measureImage } from './measures/image-job.js';
+import { measurePeers } from './measures/peers.js';
 import { measureRedisCeiling } from './measures/redis-ceiling.js';
 import { measureReports } from './measures/reports.js';
 import { measureWorkers } from './measures/worker-throughput.js';
-import type { BenchReport, CommandBreakdown, ExtraCommand, Row } from './report.js';
+import type { BenchReport, CommandBreakdown, ExtraCommand, PeerSummary, Row } from './report.js';
 import type { BenchSettings } from './settings.js';
 
-export const measurementNames = ['enqueue', 'workers', 'commands', 'latency', 'image', 'reports', 'redis'] as const;
+export const measurementNames = [
+  'enqueue',
+  'workers',
+  'commands',
+  'latency',
+  'peers',
+  'depth',
+  'image',
+  'reports',
+  'redis',
+] as const;
 export type MeasurementName = (typeof measurementNames)[number];
 
 export interface RunOptions {
@@ -45,8 +57,9 @@ export async function runBench(settings: BenchSettings, options: RunOptions = {}
     const notes: string[] = [];
     let commands: CommandBreakdown[] = [];
     let extraCommands: ExtraCommand[] = [];
+    let peers: PeerSummary[] = [];
 
-    if (wanted.has('enqueue') || wanted.has('commands')) {
+    if (wanted.has('enqueue') || wanted.has('commands') || wanted.has('depth')) {
       log('starting the API');
       api = await ApiServer.start(redis.url, context.serverNodeArgs);
     }
@@ -63,6 +76,8 @@ export async function runBench(settings: BenchSettings, options: RunOptions = {}
       extraCommands = counted.extras;
     }
     if (wanted.has('latency')) rows.push(...(await measureLatency(context)));
+    if (wanted.has('peers')) peers = await measurePeers(context);
+    if (api && wanted.has('depth')) rows.push(...(await measureDepth(context, api)));
     if (wanted.has('image')) rows.push(...(await measureImage(context)));
     if (wanted.has('reports')) rows.push(...(await measureReports(context)));
     if (wanted.has('redis')) rows.push(...(await measureRedisCeiling(context)));
@@ -80,6 +95,17 @@ export async function runBench(settings: BenchSettings, options: RunOptions = {}
       rows,
       commands,
       extraCommands,
+      peers,
+      ...(peers.length > 0
+        ? {
+            peerSetup: {
+              jobs: settings.peerJobs,
+              concurrencies: settings.peerConcurrencies,
+              rounds: settings.peerRounds,
+              drainLimitSeconds: settings.peerDrainSeconds,
+            },
+          }
+        : {}),
       notes,
     };
   } finally {

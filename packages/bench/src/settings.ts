@@ -17,6 +17,20 @@ export interface BenchSettings {
   /** Report sizes in rows, each rendered as PDF and XLSX; and the rounds per size (the largest take a while). */
   reportRows: readonly number[];
   reportRounds: number;
+  /** No-op jobs per peer measurement (enqueued singly, drained; enqueued in bulk, drained), the two drain concurrencies, and the rounds. */
+  peerJobs: number;
+  peerConcurrencies: readonly [number, number];
+  peerRounds: number;
+  /** Jobs per system in the warm-up before the peer rounds; 0 for none. */
+  peerWarmUpJobs: number;
+  /** Jobs, one at a time onto an idle worker, per peer and round. */
+  peerLatencySamples: number;
+  /** A drain stops here: settings that poll every few seconds would otherwise take hours. */
+  peerDrainSeconds: number;
+  /** Jobs waiting in the queue while the API's enqueue rate and a worker's processing rate are taken. */
+  depths: readonly number[];
+  /** Jobs the API enqueues, then the worker processes, at each depth and round. */
+  depthJobs: number;
   /** Requests per `redis-benchmark` run. */
   redisRequests: number;
   /** Pin Redis and this process (with its children) to different cores where `taskset` exists. */
@@ -34,6 +48,14 @@ export const FULL: BenchSettings = {
   images: 30,
   reportRows: [1_000, 10_000, 100_000],
   reportRounds: 3,
+  peerJobs: 20_000,
+  peerConcurrencies: [10, 100],
+  peerRounds: 3,
+  peerWarmUpJobs: 1_000,
+  peerLatencySamples: 20,
+  peerDrainSeconds: 10,
+  depths: [1_000, 10_000, 100_000],
+  depthJobs: 2_000,
   redisRequests: 100_000,
   pinning: 'all',
 };
@@ -50,6 +72,14 @@ export const SMOKE: BenchSettings = {
   images: 1,
   reportRows: [20],
   reportRounds: 1,
+  peerJobs: 50,
+  peerConcurrencies: [10, 100],
+  peerRounds: 1,
+  peerWarmUpJobs: 0,
+  peerLatencySamples: 1,
+  peerDrainSeconds: 1,
+  depths: [10, 100],
+  depthJobs: 20,
   redisRequests: 2_000,
   pinning: 'redis-only',
 };
