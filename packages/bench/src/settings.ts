@@ -60,7 +60,7 @@ export const FULL: BenchSettings = {
   pinning: 'all',
 };
 
-/** A few seconds in the test suite: tiny counts, one round, and this process left unpinned (vitest reuses it). */
+/** For the test suite: tiny counts, one round, and this process left unpinned (vitest reuses it). */
 export const SMOKE: BenchSettings = {
   mode: 'smoke',
   rounds: 1,
