@@ -4,13 +4,14 @@ import { execCommand } from './run-command.js';
  * Runs in the deployed folder: finds every bare specifier the built code imports (statically or with
  * a literal `import()`) and asks Node's own ESM resolver for it from the importing file. Catches what
  * /healthz cannot: a module only loaded later (a worker thread, a lazy import) that the deploy left out.
+ * A side-effect import starts a statement, so a string ending in "import" (an `--import` flag) is not one.
  */
 const resolver = `
 import { readdir, readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-const patterns = [/\\b(?:import|export)\\s[^'"]*?\\bfrom\\s*['"]([^'"]+)['"]/g, /\\bimport\\s*['"]([^'"]+)['"]/g, /\\bimport\\(\\s*['"]([^'"]+)['"]\\s*\\)/g];
+const patterns = [/\\b(?:import|export)\\s[^'"]*?\\bfrom\\s*['"]([^'"]+)['"]/g, /(?:^|[\\s;{}])import\\s*['"]([^'"]+)['"]/gm, /\\bimport\\(\\s*['"]([^'"]+)['"]\\s*\\)/g];
 const bare = (s) => !/^(\\.|\\/|node:|data:|file:)/.test(s) && !builtinModules.includes(s.split('/')[0]);
 const failures = [];
 for (const entry of await readdir('dist', { recursive: true, withFileTypes: true })) {

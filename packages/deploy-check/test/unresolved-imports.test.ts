@@ -18,6 +18,7 @@ beforeAll(async () => {
       "import { value } from 'present';",
       "export { helper } from './helper.js';",
       "export const later = () => import('only-in-dev');",
+      "export const threadArgs = ['--import', import.meta.resolve('./thread.js')];",
     ].join('\n'),
     'dist/helper.js': "import 'missing-side-effect';\nexport const helper = 1;",
   };
