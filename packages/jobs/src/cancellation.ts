@@ -1,11 +1,17 @@
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { isClusterClient, type RedisOrCluster } from './connection.js';
 
 /**
  * `worker.cancelJob` only reaches jobs held by that process, so the API asks every worker of
  * a queue over Redis pub/sub and the one holding the job aborts it. A worker that is dead or
  * disconnected at that instant misses the message, so the cancellation is also written on the job
  * itself (`markCancelled`): whichever worker takes it next fails it without running it.
+ *
+ * On a cluster the channel is sharded (SPUBLISH/SSUBSCRIBE): it carries the queue's hash tag, so it lives
+ * on the queue's master, and the count of receivers SPUBLISH answers is every subscribed worker's (a plain
+ * PUBLISH would count only the subscribers of the node it reached).
+ *
+ * `prefix` is the queue's key prefix as BullMQ uses it (`queue.opts.prefix`), not the namespace.
  */
 export function cancellationChannel(prefix: string, queue: string): string {
   return `${prefix}:${queue}:cancel`;
@@ -36,7 +42,7 @@ export function cancelledReason(reason: string): string {
 
 /** Writes the cancellation on the job, so no worker runs it again; false when the job no longer exists. */
 export async function markCancelled(
-  client: Redis,
+  client: RedisOrCluster,
   target: { prefix: string; queue: string },
   request: CancellationRequest,
 ): Promise<boolean> {
@@ -49,20 +55,23 @@ export async function markCancelled(
  * alive; resolves to the number of worker processes that received it.
  */
 export async function requestCancellation(
-  client: Redis,
+  client: RedisOrCluster,
   target: { prefix: string; queue: string },
   request: CancellationRequest,
 ): Promise<number> {
   await markCancelled(client, target, request);
-  return client.publish(cancellationChannel(target.prefix, target.queue), JSON.stringify(request));
+  const channel = cancellationChannel(target.prefix, target.queue);
+  const message = JSON.stringify(request);
+  return isClusterClient(client) ? Number(await client.spublish(channel, message)) : client.publish(channel, message);
 }
 
 /**
- * Subscribes on a dedicated connection (a subscribed client can do nothing else).
+ * Subscribes on a dedicated connection (a subscribed client can do nothing else); a cluster client
+ * must be created with `shardedSubscribers: true`.
  * Malformed messages are ignored: anyone who can publish on Redis can already do worse.
  */
 export async function subscribeToCancellations(
-  subscriber: Redis,
+  subscriber: RedisOrCluster,
   target: { prefix: string; queue: string },
   onRequest: (request: CancellationRequest) => void,
 ): Promise<() => Promise<void>> {
@@ -72,6 +81,14 @@ export async function subscribeToCancellations(
     const parsed = cancellationRequestSchema.safeParse(safeJson(message));
     if (parsed.success) onRequest(parsed.data);
   };
+  if (isClusterClient(subscriber)) {
+    subscriber.on('smessage', listener);
+    await subscriber.ssubscribe(channel);
+    return async () => {
+      subscriber.off('smessage', listener);
+      await subscriber.sunsubscribe(channel).catch(() => undefined);
+    };
+  }
   subscriber.on('message', listener);
   await subscriber.subscribe(channel);
   return async () => {

@@ -16,7 +16,9 @@ export type ContractFlowJob = {
   };
 }[QueueName];
 
-export interface CreateFlowProducerOptions extends Omit<FlowProducerOptions, 'connection' | 'prefix'>, RedisTarget {
+export interface CreateFlowProducerOptions
+  extends Omit<FlowProducerOptions, 'connection' | 'prefix'>,
+    Omit<RedisTarget, 'flowJobs'> {
   /**
    * Whether a child that fails for good fails its parent (BullMQ's `failParentOnFailure`), so a
    * flow ends instead of leaving its parent in `waiting-children` for ever. Default true, as the

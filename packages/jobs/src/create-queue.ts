@@ -39,10 +39,10 @@ export class ContractQueue<Q extends QueueName> extends Queue<
     readonly contract: Q,
     options: CreateQueueOptions = {},
   ) {
-    const { connection, redisUrl, prefix, defaultJobOptions, ...rest } = options;
+    const { connection, redisUrl, prefix, flowJobs, defaultJobOptions, ...rest } = options;
     super(contract, {
       ...rest,
-      ...resolveRedisTarget('producer', { connection, redisUrl, prefix }),
+      ...resolveRedisTarget('producer', { connection, redisUrl, prefix, flowJobs }, contract),
       defaultJobOptions: withDefaultJobOptions(defaultJobOptions),
     });
   }

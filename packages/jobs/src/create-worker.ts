@@ -44,9 +44,9 @@ export function createWorker<Q extends QueueName>(
   processor: ContractProcessor<Q>,
   options: CreateWorkerOptions = {},
 ): Worker<JobData[Q], JobResult[Q], string> {
-  const { connection, redisUrl, prefix, contractSkew, ...rest } = options;
+  const { connection, redisUrl, prefix, flowJobs, contractSkew, ...rest } = options;
   return new Worker<JobData[Q], JobResult[Q], string>(queue, validatedProcessor(queue, processor, contractSkew), {
     ...rest,
-    ...resolveRedisTarget('worker', { connection, redisUrl, prefix }),
+    ...resolveRedisTarget('worker', { connection, redisUrl, prefix, flowJobs }, queue),
   });
 }

@@ -8,6 +8,7 @@ export * from './create-worker.js';
 export * from './endpoints.js';
 export * from './failure-groups.js';
 export * from './job-timeout.js';
+export * from './key-layout.js';
 export { DEFAULT_JOB_OPTIONS, type RedisTarget, withDefaultJobOptions } from './queue-options.js';
 export * from './redis-durability.js';
 export { jobDataSchema } from './validate.js';

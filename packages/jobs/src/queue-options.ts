@@ -1,5 +1,6 @@
 import type { ConnectionOptions, DefaultJobOptions } from 'bullmq';
 import { type ConnectionRole, DEFAULT_QUEUE_PREFIX, DEFAULT_REDIS_URL, redisConnectionOptions } from './connection.js';
+import { flowKeyPrefix, queueKeyPrefixFor } from './key-layout.js';
 
 /**
  * Three attempts, 2 s then 4 s apart. Finished jobs are kept for a time (an hour completed, a week
@@ -15,20 +16,30 @@ export const DEFAULT_JOB_OPTIONS = Object.freeze({
 
 /** How a factory reaches Redis: a client the caller owns, or a URL the factory connects to itself. */
 export interface RedisTarget {
-  /** A client shared between several queues; the caller closes it. */
+  /** A client shared between several queues (a `Cluster` for a Redis Cluster); the caller closes it. */
   connection?: ConnectionOptions;
   /** Used when no `connection` is given. Defaults to redis://127.0.0.1:6379. */
   redisUrl?: string;
-  /** Key namespace. Defaults to `{nightshift}`. */
+  /** Key namespace (`QUEUE_PREFIX`). Defaults to `{nightshift}`; each queue's own prefix follows from it (`queueKeyPrefix`). */
   prefix?: string;
+  /** The queue's flow jobs rather than its own: on a cluster they live under the namespace's shared tag. */
+  flowJobs?: boolean;
 }
 
-/** The environment is the app's to read (packages/config): a factory uses what it is given, else the local defaults. */
-export function resolveRedisTarget(role: ConnectionRole, target: RedisTarget): { connection: ConnectionOptions; prefix: string } {
-  return {
-    connection: target.connection ?? redisConnectionOptions(role, target.redisUrl ?? DEFAULT_REDIS_URL),
-    prefix: target.prefix ?? DEFAULT_QUEUE_PREFIX,
-  };
+/**
+ * The environment is the app's to read (packages/config): a factory uses what it is given, else the
+ * local defaults. `queue` is the queue the keys are for; a flow producer, which spans queues, passes none.
+ */
+export function resolveRedisTarget(
+  role: ConnectionRole,
+  target: RedisTarget,
+  queue?: string,
+): { connection: ConnectionOptions; prefix: string } {
+  const connection = target.connection ?? redisConnectionOptions(role, target.redisUrl ?? DEFAULT_REDIS_URL);
+  const namespace = target.prefix ?? DEFAULT_QUEUE_PREFIX;
+  const prefix =
+    queue === undefined || target.flowJobs ? flowKeyPrefix(namespace) : queueKeyPrefixFor(namespace, queue, connection);
+  return { connection, prefix };
 }
 
 export function withDefaultJobOptions(overrides: DefaultJobOptions = {}): DefaultJobOptions {

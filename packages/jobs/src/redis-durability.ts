@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { type RedisOrCluster, serversOf } from './connection.js';
 
 /** How this Redis keeps its data across a restart, as far as it lets us read it. */
 export type RedisPersistence = { readable: true; aof: boolean; rdb: boolean } | { readable: false; reason: string };
@@ -42,6 +43,13 @@ export interface DurabilityCheckOptions {
  * development and tests warn and go on.
  */
 export async function checkRedisDurability(
+  client: RedisOrCluster,
+  { production, allowWithoutPersistence, warn }: DurabilityCheckOptions,
+): Promise<void> {
+  for (const server of serversOf(client)) await checkServerDurability(server, { production, allowWithoutPersistence, warn });
+}
+
+async function checkServerDurability(
   client: Redis,
   { production, allowWithoutPersistence, warn }: DurabilityCheckOptions,
 ): Promise<void> {

@@ -4,6 +4,7 @@ export { type Browser, launchChromium, screenshotPath } from './browser.js';
 export { type ImportOutcome, importInChild } from './import-in-child.js';
 export { OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
 export { freePort } from './ports.js';
+export { TestRedisCluster } from './redis-cluster.js';
 export { type RedisServerOptions, TestRedisServer } from './redis-server.js';
 export { type RecordedRequest, ResendStandIn, resendAnswers, type StandInAnswer, type StandInScript } from './resend-stand-in.js';
 export {
