@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { storageLocation } from '@nightshift/config';
+import { redisLocation, storageLocation } from '@nightshift/config';
 import { queueNames } from '@nightshift/contracts';
 import { UnsubscribeLinks } from '@nightshift/email-suppressions';
 import { startTracing, traceLogFields } from '@nightshift/telemetry';
@@ -136,7 +136,7 @@ export async function buildApp(env: Env, options: BuildAppOptions = {}) {
   await app.register(securityPlugin);
   await app.register(docsPlugin);
   await app.register(redisPlugin, {
-    url: env.REDIS_URL,
+    location: redisLocation(env),
     production: env.NODE_ENV === 'production',
     allowWithoutPersistence: env.REDIS_ALLOW_NO_PERSISTENCE,
   });

@@ -19,7 +19,7 @@ const app = Fastify({ logger: false }).withTypeProvider<ZodTypeProvider>();
 beforeAll(async () => {
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errorsPlugin, { onUndeclaredCode: ({ url, code }) => undeclared.push(`${url} ${code}`) });
-  await app.register(redisPlugin, { url: SHARED_REDIS_URL, production: false });
+  await app.register(redisPlugin, { location: { url: SHARED_REDIS_URL }, production: false });
   app.decorate('queuePrefix', queuePrefix);
   await app.register(endpointRoutes, { prefix: '/v1', queues: ['deliveries'] });
   await app.ready();

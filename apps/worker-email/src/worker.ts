@@ -1,4 +1,4 @@
-import { storageLocation } from '@nightshift/config';
+import { redisLocation, storageLocation } from '@nightshift/config';
 import { SuppressionList, UnsubscribeLinks } from '@nightshift/email-suppressions';
 import { createRedisClient } from '@nightshift/jobs';
 import { createStorage, type Storage } from '@nightshift/storage';
@@ -25,7 +25,9 @@ export function emailWorkerOptions(env: Env, logger: Logger): StartWorkerOptions
     registers: [metrics.registry],
   });
   // The suppression list's reads wait out a Redis restart, as the worker's own connections do.
-  const redis = createRedisClient('worker', env.REDIS_URL, { connectionName: 'nightshift-worker-email-suppressions' });
+  const redis = createRedisClient('worker', redisLocation(env), {
+    connectionName: 'nightshift-worker-email-suppressions',
+  });
   redis.on('error', (error) => logger.warn({ err: error }, 'redis suppression-list connection error'));
   const processor = createProcessor({
     transport,

@@ -1,4 +1,4 @@
-import { loadEnv } from '@nightshift/config';
+import { loadEnv, redisLocation } from '@nightshift/config';
 import { createRedisClient, EndpointStore } from '@nightshift/jobs';
 import { createLogger, runWorkerMain, sendAlert } from '@nightshift/worker-runtime';
 import { AddressPolicy } from './delivery/address-policy.js';
@@ -12,7 +12,7 @@ const env = loadEnv(envSchema);
 
 const logger = createLogger('worker-webhook', env.LOG_LEVEL);
 // The endpoints' secrets and counts, and the delivery slots, beside the queue's keys.
-const redis = createRedisClient('worker', env.REDIS_URL);
+const redis = createRedisClient('worker', redisLocation(env));
 redis.on('error', (error) => logger.warn({ err: error }, 'redis endpoints connection error'));
 const sender = new WebhookSender(new AddressPolicy(env.WEBHOOK_ALLOWED_NETWORKS), env.WEBHOOK_TIMEOUT_MS);
 logger.info(

@@ -1,11 +1,14 @@
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import {
+  type ClusterNode,
+  clusterNodesSchema,
   DEFAULT_CONTRACT_SKEW_WINDOW_MS,
   DEFAULT_QUEUE_PREFIX,
   DEFAULT_REDIS_URL,
   jobTimeoutSchema,
   queuePrefixSchema,
+  type RedisLocation,
   redisUrlSchema,
 } from '@nightshift/jobs';
 import { parseStorageUrl, type StorageLocation } from '@nightshift/storage';
@@ -22,7 +25,17 @@ export const portFromEnv = z.coerce.number().int().min(0).max(65_535);
 const redisEnvShape = {
   REDIS_URL: redisUrlSchema.default(DEFAULT_REDIS_URL),
   QUEUE_PREFIX: queuePrefixSchema.default(DEFAULT_QUEUE_PREFIX),
+  /**
+   * `host:port,host:port`: seed nodes of a Redis Cluster. Set, every connection is a cluster client and
+   * REDIS_URL gives only the credentials and TLS; QUEUE_PREFIX must then be a hash tag (`{nightshift}`).
+   */
+  REDIS_CLUSTER_NODES: clusterNodesSchema.optional(),
 };
+
+/** Where an app's parsed environment says Redis is, for `createRedisClient`: one server, or a cluster's seed nodes. */
+export function redisLocation(env: { REDIS_URL: string; REDIS_CLUSTER_NODES?: ClusterNode[] | undefined }): RedisLocation {
+  return { url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES };
+}
 
 /** Where files live when neither STORAGE_URL nor STORAGE_DIR says: a folder this machine's processes share. */
 const DEFAULT_STORAGE_DIR = resolve(tmpdir(), 'nightshift', 'storage');

@@ -61,9 +61,11 @@ export function isClusterClient(client: unknown): client is Cluster {
   return client instanceof Cluster;
 }
 
-/** The servers a configuration check must read: every master of a cluster (once connected), else the one Redis. */
-export function serversOf(client: RedisOrCluster): Redis[] {
-  return isClusterClient(client) ? client.nodes('master') : [client];
+/** The servers a configuration check must read: every master of a cluster (known once it is ready), else the one Redis. */
+export async function serversOf(client: RedisOrCluster): Promise<Redis[]> {
+  if (!isClusterClient(client)) return [client];
+  if (client.status !== 'ready') await new Promise<void>((resolve) => client.once('ready', () => resolve()));
+  return client.nodes('master');
 }
 
 /**
@@ -202,7 +204,7 @@ export async function checkRedisEvictionPolicy(
   client: RedisOrCluster,
   { production, warn }: { production: boolean; warn: (message: string) => void },
 ): Promise<void> {
-  for (const server of serversOf(client)) {
+  for (const server of await serversOf(client)) {
     const policy = await readEvictionPolicy(server);
     if (policy === undefined || policy === 'noeviction') continue;
     const error = new UnsafeRedisConfigError(policy);

@@ -46,7 +46,7 @@ export async function checkRedisDurability(
   client: RedisOrCluster,
   { production, allowWithoutPersistence, warn }: DurabilityCheckOptions,
 ): Promise<void> {
-  for (const server of serversOf(client)) await checkServerDurability(server, { production, allowWithoutPersistence, warn });
+  for (const server of await serversOf(client)) await checkServerDurability(server, { production, allowWithoutPersistence, warn });
 }
 
 async function checkServerDurability(

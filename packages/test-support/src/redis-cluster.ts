@@ -82,10 +82,10 @@ export class TestRedisCluster {
   async masterPortOf(key: string): Promise<number> {
     return this.onNode(0, async (client) => {
       const slot = Number(await client.cluster('KEYSLOT', key));
-      const ranges = (await client.cluster('SLOTS')) as [number, number, [string, number, ...unknown[]], ...unknown[]][];
-      const range = ranges.find(([from, to]) => slot >= from && slot <= to);
-      if (!range) throw new Error(`no master serves slot ${slot} of ${key}`);
-      return range[2][1];
+      const range = (await client.cluster('SLOTS')).find(([from, to]) => slot >= from && slot <= to);
+      const master = range?.[2];
+      if (!master) throw new Error(`no master serves slot ${slot} of ${key}`);
+      return master[1];
     });
   }
 

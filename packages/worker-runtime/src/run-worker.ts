@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { WorkerEnv } from '@nightshift/config';
+import { redisLocation, type WorkerEnv } from '@nightshift/config';
 import type { JobData, JobResult, QueueName } from '@nightshift/contracts';
 import {
   type ContractJob,
@@ -10,6 +10,8 @@ import {
   checkRedisEvictionPolicy,
   createRedisClient,
   createWorker,
+  flowsApart,
+  isClusterClient,
   JobTimeoutError,
   jobTimeoutMs,
   redactRedisUrl,
@@ -49,6 +51,8 @@ export interface StartWorkerOptions<Q extends QueueName> {
 
 export interface RunningWorker<Q extends QueueName> {
   worker: Worker<JobData[Q], JobResult[Q], string>;
+  /** On a Redis Cluster, the worker for this queue's flow jobs, which live under the namespace's shared tag (`flowKeyPrefix`). */
+  flowWorker: Worker<JobData[Q], JobResult[Q], string> | undefined;
   metrics: WorkerMetrics;
   healthPort: number;
   /** Stops taking jobs, waits for in-flight ones up to `SHUTDOWN_TIMEOUT_MS`, closes everything. Resolves true when nothing was cut short. */
@@ -63,7 +67,7 @@ export async function startWorker<Q extends QueueName>(options: StartWorkerOptio
   const tracing = startTracing(env, `nightshift-${String(logger.bindings().app ?? `worker-${queue}`)}`);
   const metrics = options.metrics ?? new WorkerMetrics(queue);
   // One extra connection per process: it checks Redis's configuration, then listens for cancellations.
-  const control = createRedisClient('worker', env.REDIS_URL);
+  const control = createRedisClient('worker', redisLocation(env), { shardedSubscribers: true });
   control.on('error', (error) => logger.warn({ err: error }, 'redis control connection error'));
   await checkRedisEvictionPolicy(control, {
     production: env.NODE_ENV === 'production',
@@ -74,40 +78,59 @@ export async function startWorker<Q extends QueueName>(options: StartWorkerOptio
     allowWithoutPersistence: env.REDIS_ALLOW_NO_PERSISTENCE,
     warn: (message) => logger.warn(message),
   });
+  // A cluster client is given to BullMQ (which duplicates it for its blocking connection); one Redis is reached by URL, as ever.
+  const clusterConnection = isClusterClient(control) ? createRedisClient('worker', redisLocation(env)) : undefined;
+  clusterConnection?.on('error', (error) => logger.warn({ err: error }, 'redis cluster connection error'));
+  const target = clusterConnection ? { connection: clusterConnection } : { redisUrl: env.REDIS_URL };
 
-  // The wrapper reaches the worker lazily: it only runs once `worker.run()` has started.
+  // The wrapper reaches its worker lazily: it only runs once `worker.run()` has started.
   const inFlight: InFlightJobs = new Map();
-  const processor = withRuntimeErrors(options.processor, { worker: (): Worker => worker, inFlight, queue, env, logger, metrics });
-  const worker = createWorker(queue, processor, {
-    ...options.workerOptions,
-    ...recoveryTimings(env),
-    contractSkew: heldBackReporting(env, { logger, metrics }),
-    redisUrl: env.REDIS_URL,
-    prefix: env.QUEUE_PREFIX,
-    concurrency: env.WORKER_CONCURRENCY ?? options.defaultConcurrency,
-    autorun: false,
-    ...(tracing && { telemetry: tracing.bullmq }),
-  });
-  observe(worker, { queue, env, logger, metrics });
+  const startOne = (flowJobs: boolean) => {
+    const processor = withRuntimeErrors(options.processor, { worker: (): Worker => started, inFlight, queue, env, logger, metrics });
+    const started = createWorker(queue, processor, {
+      ...options.workerOptions,
+      ...recoveryTimings(env),
+      contractSkew: heldBackReporting(env, { logger, metrics }),
+      ...target,
+      prefix: env.QUEUE_PREFIX,
+      flowJobs,
+      concurrency: env.WORKER_CONCURRENCY ?? options.defaultConcurrency,
+      autorun: false,
+      ...(tracing && { telemetry: tracing.bullmq }),
+    });
+    observe(started, { queue, env, logger, metrics });
+    return started;
+  };
+  const worker = startOne(false);
+  // On a cluster, flows (written in one MULTI across queues) live under the shared tag: a second worker takes this queue's part of them.
+  const flowWorker = flowsApart(env.QUEUE_PREFIX, queue, clusterConnection) ? startOne(true) : undefined;
+  const workers = flowWorker ? [worker, flowWorker] : [worker];
 
-  const stopCancellations = await subscribeToCancellations(control, { prefix: env.QUEUE_PREFIX, queue }, ({ jobId, reason }) => {
-    if (worker.cancelJob(jobId, reason)) logger.info({ jobId, queue, reason }, 'cancellation requested');
-  });
+  const stopCancellations = await Promise.all(
+    workers.map((one) =>
+      subscribeToCancellations(control, { prefix: String(one.opts.prefix), queue }, ({ jobId, reason }) => {
+        if (one.cancelJob(jobId, reason)) logger.info({ jobId, queue, reason }, 'cancellation requested');
+      }),
+    ),
+  );
 
   let closing: Promise<boolean> | undefined;
   const health: HealthServer = await startHealthServer(env.HEALTH_HOST, env.METRICS_PORT, metrics.registry, () => ({
-    healthy: closing === undefined && worker.isRunning(),
-    details: { queue, running: worker.isRunning(), redis: control.status },
+    healthy: closing === undefined && workers.every((one) => one.isRunning()),
+    details: { queue, running: workers.every((one) => one.isRunning()), redis: control.status },
   }));
 
-  void worker.run().catch((error: unknown) => logger.error({ err: error }, 'worker stopped unexpectedly'));
-  await worker.waitUntilReady();
+  for (const one of workers) void one.run().catch((error: unknown) => logger.error({ err: error }, 'worker stopped unexpectedly'));
+  await Promise.all(workers.map((one) => one.waitUntilReady()));
   logger.info(
     {
       queue,
       concurrency: worker.concurrency,
-      redis: redactRedisUrl(env.REDIS_URL),
-      prefix: env.QUEUE_PREFIX,
+      redis: env.REDIS_CLUSTER_NODES
+        ? `cluster ${env.REDIS_CLUSTER_NODES.map(({ host, port }) => `${host}:${port}`).join(',')}`
+        : redactRedisUrl(env.REDIS_URL),
+      prefix: worker.opts.prefix,
+      ...(flowWorker && { flowPrefix: flowWorker.opts.prefix }),
       healthHost: env.HEALTH_HOST,
       healthPort: health.port,
       lockDurationMs: worker.opts.lockDuration,
@@ -120,14 +143,15 @@ export async function startWorker<Q extends QueueName>(options: StartWorkerOptio
   const close = () => {
     closing ??= (async () => {
       logger.info({ queue, timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, 'shutting down: no new jobs, waiting for in-flight ones');
-      const graceful = await closeWithin(worker, env.SHUTDOWN_TIMEOUT_MS);
+      const graceful = (await Promise.all(workers.map((one) => closeWithin(one, env.SHUTDOWN_TIMEOUT_MS)))).every(Boolean);
       if (!graceful) {
         const handedBack = await handBack(inFlight, logger);
         logger.warn({ queue, handedBack }, 'shutdown timeout reached: jobs still running handed back to wait for another worker');
       }
       const teardown = (async () => {
-        await stopCancellations();
+        await Promise.all(stopCancellations.map((stop) => stop()));
         await control.quit().catch(() => control.disconnect());
+        await clusterConnection?.quit().catch(() => clusterConnection.disconnect());
         await options.onClose?.();
         await options.storage?.close();
         await health.close();
@@ -142,7 +166,7 @@ export async function startWorker<Q extends QueueName>(options: StartWorkerOptio
     return closing;
   };
 
-  return { worker, metrics, healthPort: health.port, close };
+  return { worker, flowWorker, metrics, healthPort: health.port, close };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { QueueName } from '@nightshift/contracts';
-import type { Redis } from 'ioredis';
+import type { RedisOrCluster } from '@nightshift/jobs';
 import { ApiError } from '../errors/index.js';
 import type { Queues } from '../plugins/queues.js';
 import { type RedisMemory, readRedisMemory } from './redis-memory.js';
@@ -54,7 +54,7 @@ export class Admission {
   private readonly waiting: { readonly [Q in QueueName]: Reading<number> };
 
   constructor(
-    redis: Redis,
+    redis: RedisOrCluster,
     queues: Queues,
     readonly limits: { readonly [Q in QueueName]: AdmissionLimits },
   ) {

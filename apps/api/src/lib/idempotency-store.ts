@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisOrCluster } from '@nightshift/jobs';
 
 /** How long a key keeps returning its first job: the contract promises at least 24 h. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -39,7 +39,7 @@ return 1`;
  */
 export class IdempotencyStore {
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisOrCluster,
     private readonly prefix: string,
   ) {}
 

@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis';
+import type { RedisOrCluster } from '@nightshift/jobs';
 
 // ioredis and BullMQ report an unreachable Redis with these messages, not with a class.
 const REDIS_UNAVAILABLE =
-  /Stream isn't writeable|Connection is closed|Command timed out|max retries per request|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|LOADING/i;
+  /Stream isn't writeable|Connection is closed|Command timed out|max retries per request|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|LOADING|CLUSTERDOWN|Cluster isn't ready|Failed to refresh slots cache|None of startup nodes is available/i;
 
 /** Redis did not answer, or could not be reached: a command may or may not have run. */
-export function isRedisUnavailable(error: Error, client: Redis | undefined): boolean {
+export function isRedisUnavailable(error: Error, client: RedisOrCluster | undefined): boolean {
   if ('statusCode' in error && typeof error.statusCode === 'number') return false;
   return REDIS_UNAVAILABLE.test(error.message) || (client !== undefined && client.status !== 'ready');
 }

@@ -1,16 +1,22 @@
-import { checkRedisDurability, checkRedisEvictionPolicy, createRedisClient, redactRedisUrl } from '@nightshift/jobs';
+import {
+  checkRedisDurability,
+  checkRedisEvictionPolicy,
+  createRedisClient,
+  type RedisLocation,
+  type RedisOrCluster,
+  redactRedisUrl,
+} from '@nightshift/jobs';
 import fp from 'fastify-plugin';
-import type { Redis } from 'ioredis';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The producer connection every queue of this process shares (fails fast, never buffers). */
-    redis: Redis;
+    /** The producer connection every queue of this process shares (fails fast, never buffers); a cluster client with REDIS_CLUSTER_NODES. */
+    redis: RedisOrCluster;
   }
 }
 
 export interface RedisPluginOptions {
-  url: string;
+  location: RedisLocation;
   production: boolean;
   /** `REDIS_ALLOW_NO_PERSISTENCE`: see `checkRedisDurability`. */
   allowWithoutPersistence?: boolean;
@@ -22,8 +28,11 @@ const STARTUP_TIMEOUT_MS = 10_000;
 
 /** Connects at start (so the first request does not pay for it) and refuses an evicting Redis in production. */
 export const redisPlugin = fp<RedisPluginOptions>(
-  async (app, { url, production, allowWithoutPersistence = false }) => {
-    const client = createRedisClient('producer', url, {
+  async (app, { location, production, allowWithoutPersistence = false }) => {
+    const where = location.clusterNodes?.length
+      ? `the Redis Cluster at ${location.clusterNodes.map(({ host, port }) => `${host}:${port}`).join(',')}`
+      : `Redis at ${redactRedisUrl(location.url)}`;
+    const client = createRedisClient('producer', location, {
       commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
       connectionName: 'nightshift-api',
     });
@@ -36,7 +45,7 @@ export const redisPlugin = fp<RedisPluginOptions>(
     client.on('close', () => {
       if (!quitting) app.log.warn('redis connection lost: job routes answer 503 until it is back');
     });
-    client.on('ready', () => app.log.info({ redis: redactRedisUrl(url) }, 'redis connection ready'));
+    client.on('ready', () => app.log.info({ redis: where }, 'redis connection ready'));
 
     try {
       await readyWithin(client, STARTUP_TIMEOUT_MS);
@@ -46,12 +55,12 @@ export const redisPlugin = fp<RedisPluginOptions>(
       client.disconnect();
       const cause = lastError ? ` (${lastError.message})` : '';
       if (error instanceof StartupTimeoutError) {
-        throw new Error(`Redis at ${redactRedisUrl(url)} did not answer within ${STARTUP_TIMEOUT_MS} ms${cause}`);
+        throw new Error(`${where} did not answer within ${STARTUP_TIMEOUT_MS} ms${cause}`);
       }
       throw error;
     }
 
-    app.decorate('redis', client);
+    app.decorate<RedisOrCluster>('redis', client);
     app.addHook('onClose', async () => {
       quitting = true;
       await client.quit().catch(() => client.disconnect());
@@ -62,7 +71,7 @@ export const redisPlugin = fp<RedisPluginOptions>(
 
 class StartupTimeoutError extends Error {}
 
-async function readyWithin(client: Redis, timeoutMs: number): Promise<void> {
+async function readyWithin(client: RedisOrCluster, timeoutMs: number): Promise<void> {
   if (client.status === 'ready') return;
   let timer: NodeJS.Timeout | undefined;
   try {

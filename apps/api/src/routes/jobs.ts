@@ -31,6 +31,15 @@ const MAX_LOG_LINES = 1_000;
 export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
   const idempotency = new IdempotencyStore(app.redis, app.queuePrefix);
 
+  /** A job by id, wherever its queue keeps it: with the queue's own jobs, or (on a Redis Cluster) with its flow jobs. */
+  const findJob = async (queue: QueueName, id: string) => {
+    for (const holder of new Set([app.queues[queue], app.flowQueues[queue]])) {
+      const job = await holder.getJob(id);
+      if (job) return { job, holder };
+    }
+    return undefined;
+  };
+
   // One route per queue for what carries a payload, so each has its contract as its schema.
   const producerRoutes = <Q extends QueueName>(queueName: Q) => {
     const queue = app.queues[queueName] as ContractQueue<Q>;
@@ -145,10 +154,11 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { queue, id } = request.params;
-      const job = await app.queues[queue].getJob(id);
-      if (!job) throw jobNotFound(queue, id);
-      const view = await toJobView(job);
-      return { ...view, failedChild: await findFailedChild(view.failedReason, app.queues, app.queuePrefix) };
+      const found = await findJob(queue, id);
+      if (!found) throw jobNotFound(queue, id);
+      const view = await toJobView(found.job);
+      // A failed child is part of a flow, so it is where flow jobs are.
+      return { ...view, failedChild: await findFailedChild(view.failedReason, app.flowQueues, app.queuePrefix) };
     },
   );
 
@@ -197,8 +207,9 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { queue, id } = request.params;
-      if ((await app.queues[queue].getJobState(id)) === 'unknown') throw jobNotFound(queue, id);
-      return app.queues[queue].getJobLogs(id, 0, MAX_LOG_LINES - 1, true);
+      const found = await findJob(queue, id);
+      if (!found) throw jobNotFound(queue, id);
+      return found.holder.getJobLogs(id, 0, MAX_LOG_LINES - 1, true);
     },
   );
 
@@ -225,7 +236,7 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { queue, id } = request.params;
-      const job = await app.queues[queue].getJob(id);
+      const job = (await findJob(queue, id))?.job;
       if (!job) throw jobNotFound(queue, id);
       const state = await job.getState();
       if (state !== 'failed') throw new ApiError('JOB_NOT_FAILED', `job ${id} is ${state}: only failed jobs can be retried`);
@@ -262,10 +273,11 @@ export const jobRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { queue, id } = request.params;
-      const job = await app.queues[queue].getJob(id);
-      if (!job) throw jobNotFound(queue, id);
+      const found = await findJob(queue, id);
+      if (!found) throw jobNotFound(queue, id);
+      const { job, holder } = found;
       const cancel = async () => {
-        const target = { prefix: app.queuePrefix, queue };
+        const target = { prefix: String(holder.opts.prefix), queue };
         const workersNotified = await requestCancellation(app.redis, target, { jobId: id, reason: request.query.reason });
         return reply.status(202).send({ id, queue, outcome: 'cancellation-requested', workersNotified });
       };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { Semaphore } from 'redis-semaphore';
 
 export interface EndpointSlot {
@@ -23,7 +23,7 @@ export interface EndpointSlotsOptions {
  */
 export class EndpointSlots {
   constructor(
-    private readonly client: Redis,
+    private readonly client: Redis | Cluster,
     private readonly options: EndpointSlotsOptions,
   ) {}
 
