@@ -46,7 +46,15 @@ export async function checkRedisDurability(
   client: RedisOrCluster,
   { production, allowWithoutPersistence, warn }: DurabilityCheckOptions,
 ): Promise<void> {
-  for (const server of await serversOf(client)) await checkServerDurability(server, { production, allowWithoutPersistence, warn });
+  // One warning for a cluster, not one per master: the advice is the same.
+  let warned = false;
+  const warnOnce = (message: string) => {
+    if (!warned) warn(message);
+    warned = true;
+  };
+  for (const server of await serversOf(client)) {
+    await checkServerDurability(server, { production, allowWithoutPersistence, warn: warnOnce });
+  }
 }
 
 async function checkServerDurability(

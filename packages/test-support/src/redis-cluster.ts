@@ -15,12 +15,14 @@ const run = promisify(execFile);
 export class TestRedisCluster {
   private constructor(readonly servers: readonly TestRedisServer[]) {}
 
-  static async start({ masters = 3 }: { masters?: number } = {}): Promise<TestRedisCluster> {
+  /** `appendonly`: AOF on every master, as production runs it (apps started with NODE_ENV=production refuse less). */
+  static async start({ masters = 3, appendonly = false }: { masters?: number; appendonly?: boolean } = {}): Promise<TestRedisCluster> {
     const servers: TestRedisServer[] = [];
     try {
       for (let index = 0; index < masters; index += 1) {
         servers.push(
           await TestRedisServer.start({
+            appendonly,
             config: {
               'cluster-enabled': 'yes',
               'cluster-config-file': 'nodes.conf',
