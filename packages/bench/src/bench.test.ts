@@ -8,7 +8,7 @@ import { SMOKE } from './settings.js';
  * runs and reports. Its numbers mean nothing here; `pnpm bench` takes the real ones.
  */
 describe('benchmark smoke run', () => {
-  it('measures every row, ours beside raw, and renders the table', { timeout: 180_000 }, async () => {
+  it('measures every row, ours beside raw, and renders the table', { timeout: 600_000 }, async () => {
     const report = await runBench(SMOKE);
 
     const ids = report.rows.map((row) => row.id);
@@ -32,6 +32,9 @@ describe('benchmark smoke run', () => {
         ...SMOKE.reportRows.flatMap((rows) => [`pdf-${rows}`, `xlsx-${rows}`]),
         'xlsx-memory',
         ...SMOKE.depths.flatMap((depth) => [`depth-api-${depth}`, `depth-worker-${depth}`]),
+        ...['noop', 'image', 'cluster-noop'].flatMap((curve) =>
+          SMOKE.scaleProcesses.map((processes) => `scale-${curve}-p${processes}`),
+        ),
         'redis-set',
         'redis-evalsha',
       ]),

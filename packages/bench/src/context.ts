@@ -8,6 +8,8 @@ export interface BenchContext {
   log: (message: string) => void;
   /** Extra Node flags for the servers the bench starts, e.g. `--cpu-prof`. */
   serverNodeArgs: readonly string[];
+  /** The cores Redis is pinned to, when it is: servers the bench starts later (a cluster) get the same. */
+  redisCores?: readonly number[] | undefined;
 }
 
 /** Runs each variant once per round, rotating which goes first, so drift on a shared machine hits all alike. */

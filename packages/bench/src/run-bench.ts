@@ -12,6 +12,7 @@ import { measureImage } from './measures/image-job.js';
 import { measurePeers } from './measures/peers.js';
 import { measureRedisCeiling } from './measures/redis-ceiling.js';
 import { measureReports } from './measures/reports.js';
+import { measureScale } from './measures/scale.js';
 import { measureWorkers } from './measures/worker-throughput.js';
 import type { BenchReport, CommandBreakdown, ExtraCommand, PeerSummary, Row } from './report.js';
 import type { BenchSettings } from './settings.js';
@@ -25,6 +26,7 @@ export const measurementNames = [
   'depth',
   'image',
   'reports',
+  'scale',
   'redis',
 ] as const;
 export type MeasurementName = (typeof measurementNames)[number];
@@ -52,7 +54,7 @@ export async function runBench(settings: BenchSettings, options: RunOptions = {}
   try {
     const plan = await planCores();
     if (plan) await pin(plan, settings, await redis.pid());
-    const context: BenchContext = { settings, redis, log, serverNodeArgs: options.serverNodeArgs ?? [] };
+    const context: BenchContext = { settings, redis, log, serverNodeArgs: options.serverNodeArgs ?? [], redisCores: plan?.redis };
     const rows: Row[] = [];
     const notes: string[] = [];
     let commands: CommandBreakdown[] = [];
@@ -80,6 +82,7 @@ export async function runBench(settings: BenchSettings, options: RunOptions = {}
     if (api && wanted.has('depth')) rows.push(...(await measureDepth(context, api)));
     if (wanted.has('image')) rows.push(...(await measureImage(context)));
     if (wanted.has('reports')) rows.push(...(await measureReports(context)));
+    if (wanted.has('scale')) rows.push(...(await measureScale(context)));
     if (wanted.has('redis')) rows.push(...(await measureRedisCeiling(context)));
 
     if (!plan) notes.push('Not pinned: fewer than 2 cores or no `taskset`, so Redis and the load generator shared cores.');

@@ -31,6 +31,11 @@ export interface BenchSettings {
   depths: readonly number[];
   /** Jobs the API enqueues, then the worker processes, at each depth and round. */
   depthJobs: number;
+  /** Worker processes per point of the scale curves, the rounds (each starts every process anew), and the jobs (no-op) and images drained per point. */
+  scaleProcesses: readonly number[];
+  scaleRounds: number;
+  scaleJobs: number;
+  scaleImages: number;
   /** Requests per `redis-benchmark` run. */
   redisRequests: number;
   /** Pin Redis and this process (with its children) to different cores where `taskset` exists. */
@@ -56,6 +61,10 @@ export const FULL: BenchSettings = {
   peerDrainSeconds: 10,
   depths: [1_000, 10_000, 100_000],
   depthJobs: 2_000,
+  scaleProcesses: [1, 2, 4],
+  scaleRounds: 3,
+  scaleJobs: 20_000,
+  scaleImages: 60,
   redisRequests: 100_000,
   pinning: 'all',
 };
@@ -81,6 +90,10 @@ export const SMOKE: BenchSettings = {
   peerDrainSeconds: 1,
   depths: [10, 100],
   depthJobs: 20,
+  scaleProcesses: [1, 2],
+  scaleRounds: 1,
+  scaleJobs: 30,
+  scaleImages: 2,
   redisRequests: 2_000,
   pinning: 'redis-only',
 };
