@@ -114,7 +114,13 @@ describe('on a Redis Cluster', () => {
           queueName: 'pdf',
           name: 'render',
           data: { reportId: 'r1', userId: 'u1', format: 'pdf' },
-          children: [{ queueName: 'image-processing', name: 'thumb', data: { imageId: 'i1', operations: [{ type: 'convert', params: { format: 'png' } }] } }],
+          children: [
+            {
+              queueName: 'image-processing',
+              name: 'thumb',
+              data: { imageId: 'i1', operations: [{ type: 'convert', params: { format: 'png' } }] },
+            },
+          ],
         },
       ],
     });

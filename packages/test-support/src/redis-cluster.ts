@@ -16,7 +16,13 @@ export class TestRedisCluster {
   private constructor(readonly servers: readonly TestRedisServer[]) {}
 
   /** `appendonly`: AOF on every master, as production runs it (apps started with NODE_ENV=production refuse less). */
-  static async start({ masters = 3, appendonly = false }: { masters?: number; appendonly?: boolean } = {}): Promise<TestRedisCluster> {
+  static async start({
+    masters = 3,
+    appendonly = false,
+  }: {
+    masters?: number;
+    appendonly?: boolean;
+  } = {}): Promise<TestRedisCluster> {
     const servers: TestRedisServer[] = [];
     try {
       for (let index = 0; index < masters; index += 1) {

@@ -86,7 +86,14 @@ export async function startWorker<Q extends QueueName>(options: StartWorkerOptio
   // The wrapper reaches its worker lazily: it only runs once `worker.run()` has started.
   const inFlight: InFlightJobs = new Map();
   const startOne = (flowJobs: boolean) => {
-    const processor = withRuntimeErrors(options.processor, { worker: (): Worker => started, inFlight, queue, env, logger, metrics });
+    const processor = withRuntimeErrors(options.processor, {
+      worker: (): Worker => started,
+      inFlight,
+      queue,
+      env,
+      logger,
+      metrics,
+    });
     const started = createWorker(queue, processor, {
       ...options.workerOptions,
       ...recoveryTimings(env),
@@ -120,7 +127,8 @@ export async function startWorker<Q extends QueueName>(options: StartWorkerOptio
     details: { queue, running: workers.every((one) => one.isRunning()), redis: control.status },
   }));
 
-  for (const one of workers) void one.run().catch((error: unknown) => logger.error({ err: error }, 'worker stopped unexpectedly'));
+  for (const one of workers)
+    void one.run().catch((error: unknown) => logger.error({ err: error }, 'worker stopped unexpectedly'));
   await Promise.all(workers.map((one) => one.waitUntilReady()));
   logger.info(
     {
