@@ -12,6 +12,8 @@ export interface ChildServerOptions {
   readyPath: string;
   /** E.g. `--cpu-prof`, to profile the server while the bench drives it. */
   nodeArgs?: readonly string[];
+  /** How long a cold start may take; several started at once on one core take longer. Default 60 s. */
+  readyTimeoutMs?: number;
 }
 
 /**
@@ -52,7 +54,7 @@ export class ChildServer {
         const response = await fetch(`${server.url}${options.readyPath}`);
         return response.ok;
       },
-      { timeoutMs: 60_000, intervalMs: 100, what: `${options.script} on port ${port}` },
+      { timeoutMs: options.readyTimeoutMs ?? 60_000, intervalMs: 100, what: `${options.script} on port ${port}` },
     ).catch(async (error: unknown) => {
       await server.stop();
       throw error;
