@@ -93,6 +93,7 @@ async function drain(
           script: 'src/servers/scale-worker.ts',
           cwd: benchRoot,
           readyPath: '/healthz',
+          readyTimeoutMs: 300_000,
           env: {
             ...target.variables,
             NODE_ENV: 'production',
@@ -161,6 +162,9 @@ async function curve(
     for (const processes of settings.scaleProcesses) {
       log(`scale: ${options.what} on ${target.label}, ${processes} process(es), round ${round + 1}/${settings.scaleRounds}`);
       const run = await drain(target, { ...options, processes });
+      log(
+        `scale: ${Math.round(run.rate)} ${options.unit}, Redis CPU ${Math.round(run.redisCpu * 100)}% (busiest ${Math.round(run.busiestRedisCpu * 100)}%)`,
+      );
       byProcesses.set(processes, [...(byProcesses.get(processes) ?? []), run]);
     }
   }
