@@ -135,18 +135,17 @@ function peerTables(peers: PeerSummary[], setup: NonNullable<BenchReport['peerSe
     `${numberFormat(figure.cpuUs ?? Number.NaN)} + ${numberFormat(figure.backendCpuUs ?? Number.NaN)}`;
   const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const name = (peer: PeerSummary) => `${peer.system} (${peer.backend}): ${peer.settings}`;
+  const workColumns = [
+    'System and settings',
+    'Enqueue singly',
+    'Enqueue in bulk',
+    `Process, concurrency ${low}`,
+    `Process, concurrency ${high}`,
+  ];
   return [
     `Peers: ${jobs} no-op jobs enqueued singly (64 in flight) and in bulk (batches of 1,000), then processed at concurrency ${low} and ${high}; start latency at idle, one job at a time. Medians of ${setup.rounds} rounds; in brackets, Nightshift (\`createQueue\` + \`createWorker\`) ÷ the system: above 1 Nightshift is faster for rates, slower for latencies. † stopped at the ${setup.drainLimitSeconds} s limit in some round: the rate is what it finished by then.`,
     '',
-    row([
-      'System and settings',
-      'Enqueue singly',
-      'Enqueue in bulk',
-      `Process, concurrency ${low}`,
-      `Process, concurrency ${high}`,
-      'Start p50',
-      'Start p99',
-    ]),
+    row([...workColumns, 'Start p50', 'Start p99']),
     row(['---', '---:', '---:', '---:', '---:', '---:', '---:']),
     ...peers.map((peer) =>
       row([
@@ -162,13 +161,7 @@ function peerTables(peers: PeerSummary[], setup: NonNullable<BenchReport['peerSe
     '',
     "CPU per job in µs: the bench process (producer or worker) + Redis or PostgreSQL (the bench database's backends, from /proc).",
     '',
-    row([
-      'System and settings',
-      'Enqueue singly',
-      'Enqueue in bulk',
-      `Process, concurrency ${low}`,
-      `Process, concurrency ${high}`,
-    ]),
+    row(workColumns),
     row(['---', '---:', '---:', '---:', '---:']),
     ...peers.map((peer) =>
       row([
