@@ -31,6 +31,11 @@ describe('benchmark smoke run', () => {
         'image-vs-queue-floor',
         ...SMOKE.reportRows.flatMap((rows) => [`pdf-${rows}`, `xlsx-${rows}`]),
         'xlsx-memory',
+        'target-nightshift-vs-bee-queue',
+        'target-nightshift-vs-bullmq',
+        'target-nightshift-runtime-vs-bullmq',
+        'target-nightshift-vs-pg-boss',
+        'target-nightshift-runtime-vs-graphile-worker',
         ...SMOKE.depths.flatMap((depth) => [`depth-api-${depth}`, `depth-worker-${depth}`]),
         ...['noop', 'image', 'cluster-noop'].flatMap((curve) =>
           SMOKE.scaleProcesses.map((processes) => `scale-${curve}-p${processes}`),

@@ -9,6 +9,7 @@ import { measureDepth } from './measures/depth.js';
 import { measureEnqueue } from './measures/enqueue.js';
 import { measureLatency } from './measures/enqueue-latency.js';
 import { measureImage } from './measures/image-job.js';
+import { measurePeerTargets } from './measures/peer-targets.js';
 import { measurePeers } from './measures/peers.js';
 import { measureRedisCeiling } from './measures/redis-ceiling.js';
 import { measureReports } from './measures/reports.js';
@@ -23,6 +24,7 @@ export const measurementNames = [
   'commands',
   'latency',
   'peers',
+  'targets',
   'depth',
   'image',
   'reports',
@@ -79,6 +81,7 @@ export async function runBench(settings: BenchSettings, options: RunOptions = {}
     }
     if (wanted.has('latency')) rows.push(...(await measureLatency(context)));
     if (wanted.has('peers')) peers = await measurePeers(context);
+    if (wanted.has('targets')) rows.push(...(await measurePeerTargets(context)));
     if (api && wanted.has('depth')) rows.push(...(await measureDepth(context, api)));
     if (wanted.has('image')) rows.push(...(await measureImage(context)));
     if (wanted.has('reports')) rows.push(...(await measureReports(context)));

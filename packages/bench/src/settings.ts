@@ -27,6 +27,10 @@ export interface BenchSettings {
   peerLatencySamples: number;
   /** A drain stops here: settings that poll every few seconds would otherwise take hours. */
   peerDrainSeconds: number;
+  /** Issue 21's targets: no-op jobs drained per system and round at one concurrency, each system with its defaults. */
+  targetJobs: number;
+  targetConcurrency: number;
+  targetRounds: number;
   /** Jobs waiting in the queue while the API's enqueue rate and a worker's processing rate are taken. */
   depths: readonly number[];
   /** Jobs the API enqueues, then the worker processes, at each depth and round. */
@@ -59,6 +63,9 @@ export const FULL: BenchSettings = {
   peerWarmUpJobs: 1_000,
   peerLatencySamples: 20,
   peerDrainSeconds: 10,
+  targetJobs: 10_000,
+  targetConcurrency: 50,
+  targetRounds: 5,
   depths: [1_000, 10_000, 100_000],
   depthJobs: 2_000,
   scaleProcesses: [1, 2, 4],
@@ -89,6 +96,9 @@ export const SMOKE: BenchSettings = {
   peerWarmUpJobs: 0,
   peerLatencySamples: 1,
   peerDrainSeconds: 1,
+  targetJobs: 50,
+  targetConcurrency: 50,
+  targetRounds: 1,
   depths: [10, 100],
   depthJobs: 20,
   scaleProcesses: [1, 2],

@@ -63,7 +63,7 @@ async function enqueueInBulk(system: PeerSystem, backends: PeerBackends, session
  * Jobs per second from starting a worker on a queue of `jobs` waiting to its last completion, or
  * to the time limit, for settings that poll too slowly to drain the queue in a run's time.
  */
-async function drain(
+export async function drain(
   system: PeerSystem,
   backends: PeerBackends,
   session: PeerSession,
