@@ -1,4 +1,4 @@
-import { SHARED_REDIS_URL, uniquePrefix } from '@nightshift/test-support';
+import { SHARED_REDIS_URL, TestRedisServer, uniquePrefix } from '@nightshift/test-support';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { blocks, describeSuppression, SuppressionList } from './suppression-list.js';
@@ -14,6 +14,31 @@ afterAll(() => client.quit());
 
 describe('SuppressionList', () => {
   const list = new SuppressionList(client, { prefix });
+
+  it('looks up the addresses asked for in one turn with one HMGET, a suppression counting from its write', async () => {
+    // A server of its own: its command statistics count this test's calls only.
+    const server = await TestRedisServer.start({ appendonly: false });
+    const own = new Redis(server.url);
+    try {
+      const separate = new SuppressionList(own, { prefix });
+      await separate.suppress(['ada@example.com'], { reason: 'complained', eventId: 'msg_9' });
+      await own.config('RESETSTAT');
+      const [ada, bob, many] = await Promise.all([
+        separate.find('ADA@example.com'),
+        separate.find('bob@example.com'),
+        separate.findMany(['cy@example.com', 'ada@example.com']),
+      ]);
+      expect([ada?.reason, bob, many.map((one) => one?.reason)]).toEqual(['complained', undefined, [undefined, 'complained']]);
+      expect(await own.info('commandstats')).toMatch(/^cmdstat_hmget:calls=1,/m);
+      // Nothing is cached: an address suppressed now is suppressed on the next lookup.
+      expect(await separate.find('bob@example.com')).toBeUndefined();
+      await separate.suppress(['bob@example.com'], { reason: 'bounced', eventId: 'msg_10' });
+      expect((await separate.find('bob@example.com'))?.reason).toBe('bounced');
+    } finally {
+      own.disconnect();
+      await server.destroy();
+    }
+  });
 
   it('keeps one record per address, compared case-insensitively, and applies an event id once', async () => {
     const bounce = { reason: 'bounced' as const, detail: 'Permanent: mailbox does not exist', eventId: 'msg_1' };

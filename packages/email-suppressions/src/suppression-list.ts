@@ -1,4 +1,5 @@
 import type { EmailKind } from '@nightshift/contracts';
+import DataLoader from 'dataloader';
 import type { Cluster, Redis } from 'ioredis';
 
 /**
@@ -80,6 +81,11 @@ export interface SuppressionListOptions {
  */
 export class SuppressionList {
   private readonly keys: { list: string; transient: string; event: (id: string) => string };
+  /**
+   * Lookups made in one turn of the event loop (concurrent requests, concurrent sends) go to Redis
+   * as one HMGET. Nothing is cached: a suppression counts from the moment it is written.
+   */
+  private readonly lookups: DataLoader<string, string | null>;
 
   constructor(
     private readonly client: Redis | Cluster,
@@ -90,18 +96,26 @@ export class SuppressionList {
       transient: `${prefix}:email-suppressions:transient-bounces`,
       event: (id) => `${prefix}:email-suppressions:event:${id}`,
     };
+    this.lookups = new DataLoader((addresses) => this.client.hmget(this.keys.list, ...addresses), {
+      cache: false,
+      // The default waits for the current microtasks only; a turn gathers what I/O callbacks queued beside it.
+      batchScheduleFn: (callback) => setImmediate(callback),
+    });
   }
 
   async find(email: string): Promise<Suppression | undefined> {
-    const raw = await this.client.hget(this.keys.list, normalizeAddress(email));
+    const raw = await this.lookups.load(normalizeAddress(email));
     return raw === null ? undefined : (JSON.parse(raw) as Suppression);
   }
 
-  /** One round trip for many addresses (a bulk request): the suppression of each, in order, or undefined. */
+  /** One round trip for many addresses (a bulk request, with whatever else was looked up in the same turn): the suppression of each, in order, or undefined. */
   async findMany(emails: readonly string[]): Promise<(Suppression | undefined)[]> {
     if (emails.length === 0) return [];
-    const raws = await this.client.hmget(this.keys.list, ...emails.map(normalizeAddress));
-    return raws.map((raw) => (raw === null ? undefined : (JSON.parse(raw) as Suppression)));
+    const raws = await this.lookups.loadMany(emails.map(normalizeAddress));
+    return raws.map((raw) => {
+      if (raw instanceof Error) throw raw;
+      return raw === null ? undefined : (JSON.parse(raw) as Suppression);
+    });
   }
 
   /** Suppresses each address, once per event id: a replay of the same event changes nothing. */

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RateLimitPluginOptions } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import { batchedRedisRateLimitStore } from '../lib/batched-rate-limit-store.js';
 import type { LinkCheck } from '../lib/file-links.js';
 import { sendError } from './errors.js';
 
@@ -58,14 +59,12 @@ export function bearerAuth(tokens: TokenSet): onRequestHookHandler {
 }
 
 /**
- * @fastify/rate-limit's Redis store under the queue prefix: every API instance counts against one
- * budget. A Redis that does not answer fails the request (503) rather than lifting the limit.
+ * @fastify/rate-limit counting in Redis under the queue prefix (`batchedRedisRateLimitStore`): every
+ * API instance counts against one budget. A Redis that does not answer fails the request (503)
+ * rather than lifting the limit.
  */
-export function redisRateLimitStore(
-  app: FastifyInstance,
-  name: string,
-): Pick<RateLimitPluginOptions, 'redis' | 'nameSpace' | 'skipOnError'> {
-  return { redis: app.redis, nameSpace: `${app.queuePrefix}:${name}:`, skipOnError: false };
+export function redisRateLimitStore(app: FastifyInstance, name: string): Pick<RateLimitPluginOptions, 'store' | 'skipOnError'> {
+  return { store: batchedRedisRateLimitStore(app.redis, `${app.queuePrefix}:${name}:`), skipOnError: false };
 }
 
 /** Checks a client's failed logins: peeks before the password is compared, counts a failure after. */

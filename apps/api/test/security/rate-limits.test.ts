@@ -51,6 +51,18 @@ describe('the API rate limit', () => {
     expect((await first.fetch('/v1/queues', { headers: { authorization: `Bearer ${ROTATED_TOKEN}` } })).status).toBe(200);
   });
 
+  it('counts requests that arrive together exactly, across two processes', async () => {
+    const shared = { QUEUE_PREFIX: uniquePrefix('security-limit-burst'), RATE_LIMIT_MAX: '10', RATE_LIMIT_WINDOW_MS: '600000' };
+    const [first, second] = [await start(shared), await start(shared)];
+    // Sent at once, so each process counts several of them in one Redis call.
+    const responses = await Promise.all(
+      Array.from({ length: 16 }, (_, index) => (index % 2 ? second : first).fetch('/v1/queues')),
+    );
+    await Promise.all(responses.map((response) => response.body?.cancel()));
+    const answered = responses.map((response) => response.status).sort();
+    expect(answered).toEqual([...repeat(200, 10), ...repeat(429, 6)]);
+  });
+
   it('keys callers without a token by the socket address while TRUST_PROXY is off', async () => {
     const api = await start({ RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '600000' });
     const answered = await statuses(5, (index) =>
