@@ -115,9 +115,10 @@ export async function buildApp(env: Env, options: BuildAppOptions = {}) {
     request.log.info({ method, url, statusCode: reply.statusCode, responseTimeMs: reply.elapsedTime }, 'request completed');
     done();
   });
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
 
   const onUndeclaredCode =
