@@ -45,6 +45,9 @@ export async function buildApp(env: Env, options: BuildAppOptions = {}) {
       redact: ['req.headers.authorization'],
       // Redis errors carry their command's arguments, a job's data among them: logged without.
       serializers: { err: serializeError },
+      // Written synchronously: pino's default hands each line to libuv's thread pool, which cost the
+      // job POST several times the write itself (packages/bench), and a sync line is out before a crash.
+      stream: pino.destination({ dest: 1, sync: true }),
     },
     // One access line per request, written below; Fastify's default writes two, and the second
     // cost job POSTs about a third of their throughput in packages/bench.
