@@ -18,7 +18,10 @@ export interface NightshiftJobOptions {
 
 /** The job's own timeout, if it set one and it is valid. */
 export function jobTimeoutMs(job: Pick<Job, 'opts'>): number | undefined {
-  const parsed = jobTimeoutSchema.safeParse((job.opts as Record<string, unknown>)[JOB_TIMEOUT_OPTION]);
+  const value = (job.opts as Record<string, unknown>)[JOB_TIMEOUT_OPTION];
+  // Most jobs set none: this runs once per job, so they skip the schema.
+  if (value === undefined) return undefined;
+  const parsed = jobTimeoutSchema.safeParse(value);
   return parsed.success ? parsed.data : undefined;
 }
 
