@@ -25,7 +25,8 @@ let worker: AppProcess;
 beforeAll(async () => {
   stack = await NightshiftStack.start();
   api = await stack.startApi();
-  worker = await stack.startWorker('worker-email');
+  // Debug for the per-job 'job completed' line the test counts completions by.
+  worker = await stack.startWorker('worker-email', { LOG_LEVEL: 'debug' });
 });
 afterAll(() => stack?.close());
 
