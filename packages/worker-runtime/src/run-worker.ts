@@ -302,8 +302,8 @@ function withRuntimeErrors<Q extends QueueName>(
     }
   };
   // Same arity as the app's processor: BullMQ builds an AbortController per job only for one that declares a signal.
-  if (processor.length < 3) return async (job, token) => run(job, token, undefined, false);
-  return async (job, token, signal) => run(job, token, signal, true);
+  if (processor.length < 3) return (job, token) => run(job, token, undefined, false);
+  return (job, token, signal) => run(job, token, signal, true);
 }
 
 /**
