@@ -11,10 +11,11 @@ type Answer = (error: Error | null, result?: WindowCount) => void;
 
 // KEYS[1]: the counter. ARGV: requests to count, window (ms). A counter that somehow lost its expiry gets one again.
 const INCREMENT = `local current = redis.call('INCRBY', KEYS[1], ARGV[1])
-local ttl = redis.call('PTTL', KEYS[1])
-if current == tonumber(ARGV[1]) or ttl < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+local ttl = tonumber(ARGV[2])
+if current ~= tonumber(ARGV[1]) then ttl = redis.call('PTTL', KEYS[1]) end
+if ttl < 0 or current == tonumber(ARGV[1]) then
   ttl = tonumber(ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], ttl)
 end
 return {current, ttl}`;
 const READ = `local current = redis.call('GET', KEYS[1])

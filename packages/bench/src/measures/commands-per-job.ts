@@ -30,10 +30,13 @@ export const EXTRA_COMMAND_REASONS: Record<string, string> = {
   zrevrange: 'retention: on completion BullMQ lists the completed jobs beyond the newest it keeps (removeJobsByMaxCount)',
   zremrangebyrank: 'retention: trims the completed set to the newest it keeps',
   del: 'retention: deletes each completed job past the age or count kept, so Redis memory stays bounded instead of growing per job',
-  hmget: "retention: reads each removed job's parent and deduplication fields before deleting it (removeParentDependencyKey)",
+  hmget:
+    "the API's suppression check: one HMGET for the recipients of the email requests an API process receives in one turn of its event loop (retention also reads a removed job's parent and deduplication fields with it)",
   // The API's `POST`:
-  incr: "the API's rate limit, kept in Redis so every API instance spends one budget per token (@fastify/rate-limit's Redis store): one count per request",
-  evalsha: "the API's rate limit: the Redis store's script that counts the request and reads the window, one call per request",
+  incrby:
+    "the API's rate limit, kept in Redis so every API instance spends one budget per token: one count per token for the requests an API process receives in one turn of its event loop",
+  evalsha:
+    "the API's rate limit: the script that counts a turn's requests of one token and reads the window, one call per token and turn",
   pttl: "the API's rate limit: the time left in the token's window, for the rate-limit headers",
   pexpire: "the API's rate limit: starts a token's window on its first request in it",
   exists: "the API adds under its own UUID job id (not BullMQ's guessable counter), so BullMQ's add script checks the id is free",
