@@ -3,7 +3,7 @@ import type { BenchContext } from '../context.js';
 import type { Row } from '../report.js';
 import { median } from '../stats.js';
 import { type PeerBackends, type PeerSystem, peerSystems } from './peer-systems.js';
-import { drain } from './peers.js';
+import { drain, inSession, withInstance } from './peers.js';
 
 const FILL_BATCH = 1_000;
 
@@ -51,20 +51,13 @@ export async function measurePeerTargets(context: BenchContext): Promise<Row[]> 
   const backends: PeerBackends = { redis, postgres };
   const rates = new Map<Contender, number[]>(contenders.map((id) => [id, []]));
   const cpu = new Map<Contender, number[]>(contenders.map((id) => [id, []]));
-  const measure = async (system: PeerSystem, count: number) => {
-    const instance = await system.start(backends);
-    try {
-      const session = await instance.session();
-      try {
+  const measure = (system: PeerSystem, count: number) =>
+    withInstance(system, backends, (instance) =>
+      inSession(instance, async (session) => {
         for (let added = 0; added < count; added += FILL_BATCH) await session.addBulk(Math.min(FILL_BATCH, count - added));
-        return await drain(system, backends, session, concurrency, count, settings.peerDrainSeconds);
-      } finally {
-        await session.close();
-      }
-    } finally {
-      await instance.close();
-    }
-  };
+        return drain(system, backends, session, concurrency, count, settings.peerDrainSeconds);
+      }),
+    );
   try {
     if (settings.peerWarmUpJobs > 0) {
       for (const id of contenders) await measure(systems.get(id) as PeerSystem, settings.peerWarmUpJobs);

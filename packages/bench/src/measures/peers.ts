@@ -3,7 +3,14 @@ import { BenchPostgres, backendCpuSpent } from '../bench-postgres.js';
 import type { BenchContext } from '../context.js';
 import type { PeerFigure, PeerMeasure, PeerSummary } from '../report.js';
 import { median, percentile } from '../stats.js';
-import { type PeerBackends, type PeerSession, type PeerSystem, peerSystems, type WorkHooks } from './peer-systems.js';
+import {
+  type PeerBackends,
+  type PeerInstance,
+  type PeerSession,
+  type PeerSystem,
+  peerSystems,
+  type WorkHooks,
+} from './peer-systems.js';
 
 const IN_FLIGHT = 64;
 const BULK_BATCH = 1_000;
@@ -135,6 +142,30 @@ async function latency(session: PeerSession, samples: number): Promise<number[]>
   }
 }
 
+/** Runs `work` on a system started for it, stopped after whatever happens. */
+export async function withInstance<T>(
+  system: PeerSystem,
+  backends: PeerBackends,
+  work: (instance: PeerInstance) => Promise<T>,
+): Promise<T> {
+  const instance = await system.start(backends);
+  try {
+    return await work(instance);
+  } finally {
+    await instance.close();
+  }
+}
+
+/** Runs `work` on a fresh queue of `instance`, emptied after whatever happens. */
+export async function inSession<T>(instance: PeerInstance, work: (session: PeerSession) => Promise<T>): Promise<T> {
+  const session = await instance.session();
+  try {
+    return await work(session);
+  } finally {
+    await session.close();
+  }
+}
+
 const measures: readonly PeerMeasure[] = ['enqueue', 'enqueueBulk', 'drainLow', 'drainHigh', 'latencyP50', 'latencyP99'];
 
 /**
@@ -157,32 +188,18 @@ export async function measurePeers(context: BenchContext): Promise<PeerSummary[]
   /** Every measurement of one system, in order, on a fresh queue each; `keep` false for the warm-up. */
   const measureSystem = async (system: PeerSystem, count: number, samples: number, keep: boolean) => {
     const keepStep = (measure: PeerMeasure, step: Step) => keep && record(system, measure, step);
-    const instance = await system.start(backends);
-    try {
-      let session = await instance.session();
-      try {
+    await withInstance(system, backends, async (instance) => {
+      await inSession(instance, async (session) => {
         keepStep('enqueue', await enqueueSingly(system, backends, session, count));
         keepStep('drainLow', await drain(system, backends, session, low, count, settings.peerDrainSeconds));
-      } finally {
-        await session.close();
-      }
-      session = await instance.session();
-      try {
+      });
+      await inSession(instance, async (session) => {
         keepStep('enqueueBulk', await enqueueInBulk(system, backends, session, count));
         keepStep('drainHigh', await drain(system, backends, session, high, count, settings.peerDrainSeconds));
-      } finally {
-        await session.close();
-      }
-      session = await instance.session();
-      try {
-        const sampled = await latency(session, samples);
-        if (keep) latencies.get(system.id)?.push(...sampled);
-      } finally {
-        await session.close();
-      }
-    } finally {
-      await instance.close();
-    }
+      });
+      const sampled = await inSession(instance, (session) => latency(session, samples));
+      if (keep) latencies.get(system.id)?.push(...sampled);
+    });
   };
   try {
     if (settings.peerWarmUpJobs > 0) {
