@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileLinks } from '../../src/lib/file-links.js';
-import { FILE_LINK_SECRET, TOKEN } from '../helpers.js';
+import { auth, FILE_LINK_SECRET, TOKEN, welcomeEmail } from '../helpers.js';
 import { BuiltApi } from './built-api.js';
 
 let api: BuiltApi;
@@ -39,6 +39,27 @@ describe('the access log', () => {
       url: `/v1/files/${fileId}?expires=${link.searchParams.get('expires')}&signature=[redacted]`,
     });
     expect(JSON.stringify(api.lines)).not.toContain(signature);
+  });
+});
+
+describe('bearer tokens', () => {
+  it('never reach a log line, whether the request is accepted, refused or invalid', async () => {
+    const wrongToken = 'wrong-token-that-must-not-be-logged';
+    const post = (requestId: string, token: string, data: unknown) =>
+      fetch(`${api.url}/v1/queues/email/jobs`, {
+        method: 'POST',
+        headers: { ...auth(token), 'content-type': 'application/json', 'x-request-id': `token-check-${requestId}` },
+        body: JSON.stringify({ name: 'welcome', data }),
+      });
+    const answers = await Promise.all([
+      post('accepted', TOKEN, welcomeEmail()),
+      post('invalid', TOKEN, { ...welcomeEmail(), to: 'not an address' }),
+      post('refused', wrongToken, welcomeEmail()),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual([202, 400, 401]);
+    await api.linesMatching((line) => line.msg === 'request completed' && String(line.reqId).startsWith('token-check-'), 3);
+    expect(JSON.stringify(api.lines)).not.toContain(TOKEN);
+    expect(JSON.stringify(api.lines)).not.toContain(wrongToken);
   });
 });
 
