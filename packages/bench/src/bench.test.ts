@@ -36,6 +36,9 @@ describe('benchmark smoke run', () => {
         'target-nightshift-runtime-vs-bullmq',
         'target-nightshift-vs-pg-boss',
         'target-nightshift-runtime-vs-graphile-worker',
+        'target-nightshift-bullmq-job-defaults-vs-bullmq',
+        'target-nightshift-vs-nightshift-bullmq-job-defaults',
+        'target-bullmq-fast-vs-bullmq',
         ...SMOKE.depths.flatMap((depth) => [`depth-api-${depth}`, `depth-worker-${depth}`]),
         ...['noop', 'image', 'cluster-noop'].flatMap((curve) =>
           SMOKE.scaleProcesses.map((processes) => `scale-${curve}-p${processes}`),
